@@ -1,0 +1,55 @@
+# Jingzhun — two commands do all the set-up on a fresh machine:
+#   make run    build the SPA and the binary, start the demo on embedded SQLite
+#   make test   every test: Go (SQLite, and MySQL when JZ_TEST_MYSQL_DSN is set), vitest, Playwright
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+BIN := bin/jingzhun
+SWAG := github.com/swaggo/swag/cmd/swag@v1.16.6
+WEB_DIST := backend/internal/web/dist
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export CGO_ENABLED := 0
+
+.PHONY: run build frontend test test-go test-unit test-e2e docs bench clean
+
+run: build
+	./$(BIN) serve --demo
+
+build: frontend
+	find $(WEB_DIST) -mindepth 1 ! -name .keep -delete
+	cp -R frontend/dist/. $(WEB_DIST)/
+	cd backend && go build -trimpath -o ../$(BIN) ./cmd/jingzhun
+	@echo "built $(BIN)"
+
+frontend: frontend/node_modules/.installed
+	cd frontend && npm run build
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+# Every test, each runner's summary last. The end-to-end tests need the built binary.
+test: build
+	$(MAKE) --no-print-directory test-go
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-e2e
+
+test-go:
+	cd backend && go vet ./... && go test -count=1 ./...
+
+test-unit: frontend/node_modules/.installed
+	cd frontend && npm run test:unit
+
+test-e2e: frontend/node_modules/.installed
+	cd frontend && npm run test:e2e
+
+# Regenerate the OpenAPI description from the handlers' annotations.
+docs:
+	cd backend && go run $(SWAG) init -d ./internal/api -g router.go -o ./internal/apidocs --outputTypes go,json,yaml --parseDepth 1 --quiet
+	cp backend/internal/apidocs/swagger.json backend/internal/apidocs/swagger.yaml api-docs/
+
+bench:
+	bash scripts/bench/evaluate.sh
+
+clean:
+	rm -rf bin frontend/dist frontend/node_modules data .e2e-data
+	find $(WEB_DIST) -mindepth 1 ! -name .keep -delete

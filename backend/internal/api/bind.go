@@ -1,0 +1,100 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"jingzhun/internal/apperr"
+)
+
+// bindJSON decodes the body strictly into dst: unknown fields are refused
+// (a typo must not pass silently), a body over the limit is 413, trailing
+// data is refused.
+func bindJSON(c *gin.Context, limit int64, dst any) error {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err, limit)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if isMaxBytes(err) {
+			return tooLarge(limit)
+		}
+		return apperr.New(apperr.BadRequest, "请求体只能包含一个 JSON 对象")
+	}
+	return nil
+}
+
+func tooLarge(limit int64) error {
+	return apperr.New(apperr.PayloadTooLarge, fmt.Sprintf("请求体超过上限 %d 字节", limit))
+}
+
+func decodeError(err error, limit int64) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case isMaxBytes(err):
+		return tooLarge(limit)
+	case errors.Is(err, io.EOF):
+		return apperr.New(apperr.BadRequest, "请求体为空，应为 JSON 对象")
+	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.BadRequest, "请求体不是有效的 JSON")
+	case errors.As(err, &typ):
+		e := apperr.New(apperr.BadRequest, "字段类型不正确")
+		e.Details = []apperr.Detail{{Field: typ.Field, Message: "应为 " + typ.Type.String()}}
+		return e
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		e := apperr.New(apperr.UnknownField, "请求包含不接受的字段："+field)
+		e.Details = []apperr.Detail{{Field: field, Message: "不接受此字段"}}
+		return e
+	}
+	return apperr.New(apperr.BadRequest, "请求体无法解析")
+}
+
+// paging reads page and page_size: page_size over 100 is refused.
+func paging(c *gin.Context) (page, size int, err error) {
+	page, size = 1, 20
+	var ds []apperr.Detail
+	if v := c.Query("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			ds = append(ds, apperr.Detail{Field: "page", Message: "页码应为正整数"})
+		}
+	}
+	if v := c.Query("page_size"); v != "" {
+		if size, err = strconv.Atoi(v); err != nil || size < 1 || size > 100 {
+			ds = append(ds, apperr.Detail{Field: "page_size", Message: "每页条数应为1至100"})
+		}
+	}
+	if len(ds) > 0 {
+		e := apperr.New(apperr.BadRequest, "分页参数不正确")
+		e.Details = ds
+		return 0, 0, e
+	}
+	return page, size, nil
+}
+
+// pathID reads a positive integer path parameter; anything else is 404.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, apperr.NotFoundf("对象")
+	}
+	return id, nil
+}
+
+// Page is the envelope of every paged list.
+type Page[T any] struct {
+	Items    []T   `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"page_size"`
+}

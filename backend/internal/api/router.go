@@ -1,0 +1,163 @@
+// Package api is the HTTP surface: routes with their roles, strict binding,
+// one service call per handler, errors mapped in one place, response types
+// that are never database models.
+//
+//	@title						Jingzhun 精准 API
+//	@version					1.0
+//	@description				盘龙区贫困对象动态管理暨精准识别 — the household register, the identification rules and the review procedure. Every /api/v1 call but login and refresh takes a bearer access token. Errors are {"error": {"code", "message", "details"}}.
+//	@BasePath					/api/v1
+//	@securityDefinitions.apikey	Bearer
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by the access token from POST /auth/login.
+package api
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+
+	"jingzhun/internal/access"
+	_ "jingzhun/internal/apidocs" // registers the generated OpenAPI description
+	"jingzhun/internal/service"
+)
+
+// Services are what the handlers call.
+type Services struct {
+	Sessions    *service.Sessions
+	Accounts    *service.Accounts
+	Audit       *service.AuditLog
+	Regions     *service.Regions
+	Departments *service.Departments
+	Work        *service.Work
+	Evaluations Evaluator
+}
+
+// Evaluator answers an evaluation envelope (the same function as the
+// `jingzhun evaluate` command).
+type Evaluator interface {
+	Evaluate(ctx context.Context, body []byte, maxHouseholds int) ([]byte, error)
+}
+
+// Options are the HTTP settings.
+type Options struct {
+	BodyLimit      int64
+	EvalBodyLimit  int64
+	EvalMaxHouses  int
+	LoginPerMinute int
+	SecureCookie   bool
+	RefreshTTL     time.Duration
+	TrustedProxies []string
+	Loc            *time.Location
+	Ping           func(context.Context) error
+	Ready          func() bool
+	SPA            fs.FS // the built SPA; nil when not built
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Services
+	opt      Options
+	log      *slog.Logger
+	sessions *service.Sessions
+	audit    *service.AuditLog
+	spaIndex []byte // index.html of the SPA, nil when not built
+}
+
+// Route is one API route and the roles allowed on it. The authorization
+// matrix test checks every registered route against its own table.
+type Route struct {
+	Method string
+	Path   string
+	// Roles allowed; nil means no sign-in needed (login, refresh, logout).
+	Roles []access.Role
+	// DuringPasswordChange lets a user who must change the password through.
+	DuringPasswordChange bool
+	Handler              func(*Server, *gin.Context)
+}
+
+var (
+	everyone     = access.Roles
+	householders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Department, access.Street, access.District, access.Supervisor}
+	adminOnly    = []access.Role{access.Admin}
+	auditorOnly  = []access.Role{access.Auditor}
+	// evaluators may call the stateless rules engine (api-contract.md).
+	evaluators = []access.Role{access.District, access.Street, access.CheckTeam}
+)
+
+// Routes is every /api/v1 route with its roles.
+func Routes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/auth/login", Handler: (*Server).login},
+		{Method: "POST", Path: "/auth/refresh", Handler: (*Server).refresh},
+		{Method: "POST", Path: "/auth/logout", Handler: (*Server).logout},
+		{Method: "POST", Path: "/auth/password", Roles: everyone, DuringPasswordChange: true, Handler: (*Server).changePassword},
+		{Method: "GET", Path: "/me", Roles: everyone, Handler: (*Server).me},
+		{Method: "GET", Path: "/work", Roles: everyone, Handler: (*Server).work},
+		{Method: "GET", Path: "/regions", Roles: householders, Handler: (*Server).regions},
+		{Method: "GET", Path: "/departments", Roles: append(append([]access.Role{}, householders...), access.Admin), Handler: (*Server).departments},
+		{Method: "GET", Path: "/users", Roles: adminOnly, Handler: (*Server).listUsers},
+		{Method: "POST", Path: "/users", Roles: adminOnly, Handler: (*Server).createUser},
+		{Method: "PATCH", Path: "/users/:id", Roles: adminOnly, Handler: (*Server).updateUser},
+		{Method: "POST", Path: "/users/:id/password-reset", Roles: adminOnly, Handler: (*Server).resetPassword},
+		{Method: "GET", Path: "/audit-events", Roles: auditorOnly, Handler: (*Server).listAudit},
+		{Method: "GET", Path: "/audit-events/export", Roles: auditorOnly, Handler: (*Server).exportAudit},
+		{Method: "POST", Path: "/evaluations", Roles: evaluators, Handler: (*Server).evaluate},
+	}
+}
+
+// New builds the HTTP handler.
+func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{Services: svc, opt: opt, log: log, sessions: svc.Sessions, audit: svc.Audit}
+	if opt.SPA != nil {
+		s.spaIndex, _ = fs.ReadFile(opt.SPA, "index.html")
+	}
+	e := gin.New()
+	e.HandleMethodNotAllowed = false
+	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(opt.TrustedProxies); err != nil {
+		return nil, err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	hist := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "http_request_duration_seconds",
+		Help:    "Duration of HTTP requests by route template.",
+		Buckets: prometheus.DefBuckets,
+	}, []string{"method", "route", "status"})
+	reg.MustRegister(hist)
+
+	e.Use(withRequestID(), withLogAndMetrics(log, hist), withRecovery(log))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	e.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+
+	v1 := e.Group("/api/v1", withNoStore())
+	loginLimit := newIPLimiter(opt.LoginPerMinute)
+	for _, r := range Routes() {
+		h := r.Handler
+		chain := []gin.HandlerFunc{}
+		if r.Path == "/auth/login" {
+			chain = append(chain, s.withRateLimit(loginLimit))
+		}
+		if r.Roles != nil {
+			chain = append(chain, s.authenticate(r.DuringPasswordChange), s.allow(r.Roles))
+		}
+		chain = append(chain, func(c *gin.Context) { h(s, c) })
+		v1.Handle(r.Method, r.Path, chain...)
+	}
+	e.NoRoute(s.spaOrNotFound)
+	return e, nil
+}

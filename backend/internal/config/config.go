@@ -1,0 +1,194 @@
+// Package config holds the typed configuration of the jingzhun binary: defaults,
+// overridden by JZ_ environment variables, overridden by command-line flags.
+// Nothing reads configuration from a package-level variable: main builds one
+// Config and passes what each part needs.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server. The zero value is not useful; use Default.
+type Config struct {
+	Addr    string // listen address (JZ_ADDR)
+	DataDir string // where SQLite, keys and attachments live (JZ_DATA_DIR)
+	DBDSN   string // mysql://user:pass@host:port/db; empty = embedded SQLite (JZ_DB_DSN)
+
+	Demo         bool   // seed demo data on an empty database (JZ_DEMO)
+	DemoPassword string // password of every demo account (JZ_DEMO_PASSWORD)
+
+	JWTSecret    string        // HMAC key for access tokens; generated into DataDir when empty (JZ_JWT_SECRET)
+	AccessTTL    time.Duration // lifetime of an access token (JZ_ACCESS_TTL)
+	RefreshTTL   time.Duration // lifetime of a refresh token (JZ_REFRESH_TTL)
+	SessionIdle  time.Duration // a session unused this long ends (JZ_SESSION_IDLE)
+	SessionLimit time.Duration // absolute session lifetime (JZ_SESSION_LIMIT)
+	SecureCookie bool          // mark the refresh cookie Secure (JZ_SECURE_COOKIE); on behind TLS
+
+	LoginPerMinute int   // login attempts per client IP per minute (JZ_LOGIN_PER_MINUTE)
+	BodyLimit      int64 // ordinary JSON request bodies, bytes (JZ_BODY_LIMIT)
+	EvalBodyLimit  int64 // POST /evaluations body, bytes (JZ_EVAL_BODY_LIMIT)
+	EvalMaxHouses  int   // households per evaluation request (JZ_EVAL_MAX_HOUSEHOLDS)
+
+	// Argon2id cost. Tests lower it; production keeps the OWASP minimum or more.
+	Argon2MemoryKiB uint32 // JZ_ARGON2_MEMORY_KIB
+	Argon2Time      uint32 // JZ_ARGON2_TIME
+
+	TrustedProxies []string // client IP taken from X-Forwarded-For only behind these (JZ_TRUSTED_PROXIES, comma list)
+	LogLevel       string   // debug, info, warn, error (JZ_LOG_LEVEL)
+}
+
+// Default returns the settings used when nothing is configured.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./data",
+		DemoPassword:    "Jingzhun@2017",
+		AccessTTL:       15 * time.Minute,
+		RefreshTTL:      12 * time.Hour,
+		SessionIdle:     30 * time.Minute,
+		SessionLimit:    12 * time.Hour,
+		LoginPerMinute:  20,
+		BodyLimit:       1 << 20,
+		EvalBodyLimit:   32 << 20,
+		EvalMaxHouses:   10000,
+		Argon2MemoryKiB: 19 * 1024,
+		Argon2Time:      2,
+		LogLevel:        "info",
+	}
+}
+
+// Load builds the configuration from defaults, the environment (lookup, normally
+// os.LookupEnv) and the flags in args. Flags win over the environment.
+func Load(name string, args []string, lookup func(string) (string, bool)) (Config, error) {
+	c := Default()
+	if err := c.fromEnv(lookup); err != nil {
+		return c, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (JZ_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory for SQLite, keys and files (JZ_DATA_DIR)")
+	fs.StringVar(&c.DBDSN, "db", c.DBDSN, "MySQL DSN mysql://user:pass@host:port/db; empty = embedded SQLite (JZ_DB_DSN)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed demo regions, accounts and data on an empty database (JZ_DEMO)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (JZ_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.validate()
+}
+
+func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
+	str := func(key string, dst *string) {
+		if v, ok := lookup(key); ok {
+			*dst = v
+		}
+	}
+	var errs []string
+	boolean := func(key string, dst *bool) {
+		if v, ok := lookup(key); ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, key+": not a boolean")
+				return
+			}
+			*dst = b
+		}
+	}
+	integer := func(key string, dst *int) {
+		if v, ok := lookup(key); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, key+": not an integer")
+				return
+			}
+			*dst = n
+		}
+	}
+	size := func(key string, dst *int64) {
+		if v, ok := lookup(key); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				errs = append(errs, key+": not a number of bytes")
+				return
+			}
+			*dst = n
+		}
+	}
+	u32 := func(key string, dst *uint32) {
+		if v, ok := lookup(key); ok {
+			n, err := strconv.ParseUint(v, 10, 32)
+			if err != nil {
+				errs = append(errs, key+": not a positive integer")
+				return
+			}
+			*dst = uint32(n)
+		}
+	}
+	duration := func(key string, dst *time.Duration) {
+		if v, ok := lookup(key); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, key+": not a duration like 15m or 12h")
+				return
+			}
+			*dst = d
+		}
+	}
+	str("JZ_ADDR", &c.Addr)
+	str("JZ_DATA_DIR", &c.DataDir)
+	str("JZ_DB_DSN", &c.DBDSN)
+	boolean("JZ_DEMO", &c.Demo)
+	str("JZ_DEMO_PASSWORD", &c.DemoPassword)
+	str("JZ_JWT_SECRET", &c.JWTSecret)
+	duration("JZ_ACCESS_TTL", &c.AccessTTL)
+	duration("JZ_REFRESH_TTL", &c.RefreshTTL)
+	duration("JZ_SESSION_IDLE", &c.SessionIdle)
+	duration("JZ_SESSION_LIMIT", &c.SessionLimit)
+	boolean("JZ_SECURE_COOKIE", &c.SecureCookie)
+	integer("JZ_LOGIN_PER_MINUTE", &c.LoginPerMinute)
+	size("JZ_BODY_LIMIT", &c.BodyLimit)
+	size("JZ_EVAL_BODY_LIMIT", &c.EvalBodyLimit)
+	integer("JZ_EVAL_MAX_HOUSEHOLDS", &c.EvalMaxHouses)
+	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
+	u32("JZ_ARGON2_TIME", &c.Argon2Time)
+	str("JZ_LOG_LEVEL", &c.LogLevel)
+	if v, ok := lookup("JZ_TRUSTED_PROXIES"); ok && strings.TrimSpace(v) != "" {
+		for _, p := range strings.Split(v, ",") {
+			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(p))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.SessionIdle <= 0 || c.SessionLimit <= 0:
+		return fmt.Errorf("configuration: token and session lifetimes must be positive")
+	case c.LoginPerMinute <= 0:
+		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
+	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0:
+		return fmt.Errorf("configuration: body and household limits must be positive")
+	case c.Argon2MemoryKiB < 8 || c.Argon2Time < 1:
+		return fmt.Errorf("configuration: argon2 cost too low")
+	case c.DBDSN != "" && !strings.HasPrefix(c.DBDSN, "mysql://"):
+		return fmt.Errorf("configuration: JZ_DB_DSN must start with mysql://")
+	}
+	return nil
+}
+
+// SQLitePath is the embedded database file inside the data directory.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "jingzhun.db") }
+
+// Env is os.LookupEnv, named for main's call to Load.
+func Env(key string) (string, bool) { return os.LookupEnv(key) }

@@ -1,0 +1,344 @@
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"jingzhun/internal/access"
+	"jingzhun/internal/apperr"
+	"jingzhun/internal/auth"
+	"jingzhun/internal/store"
+)
+
+// SessionPolicy holds the sign-in settings.
+type SessionPolicy struct {
+	AccessTTL    time.Duration
+	RefreshTTL   time.Duration
+	Idle         time.Duration
+	Limit        time.Duration
+	MaxFailures  int           // consecutive failures before a lock
+	LockDuration time.Duration // how long a lock lasts
+}
+
+// Sessions signs users in and out and turns access tokens into actors.
+type Sessions struct {
+	store   *store.Store
+	signer  auth.Signer
+	audit   *AuditLog
+	regions *Regions
+	policy  SessionPolicy
+	now     func() time.Time
+	log     *slog.Logger
+	// dummyHash is verified for unknown users so that they take as long as a
+	// wrong password (no user enumeration by timing).
+	dummyHash string
+}
+
+// NewSessions builds the sessions service.
+func NewSessions(st *store.Store, signer auth.Signer, hasher auth.Hasher, audit *AuditLog, rg *Regions,
+	p SessionPolicy, now func() time.Time, log *slog.Logger) (*Sessions, error) {
+	dummy, err := hasher.Hash("not a password of anybody")
+	if err != nil {
+		return nil, err
+	}
+	return &Sessions{store: st, signer: signer, audit: audit, regions: rg, policy: p, now: now, log: log, dummyHash: dummy}, nil
+}
+
+// Client is what the service knows of the request it serves.
+type Client struct {
+	RequestID string
+	IP        string
+	UserAgent string
+}
+
+// Tokens is what a sign-in or refresh hands out.
+type Tokens struct {
+	AccessToken   string
+	ExpiresIn     int // seconds
+	RefreshToken  string
+	RefreshExpiry time.Time
+}
+
+var errBadLogin = apperr.New(apperr.InvalidCredentials, "用户名或密码错误，或账号已被锁定")
+
+// Login checks the password and opens a session. Unknown user, wrong password,
+// disabled and locked accounts get one and the same answer.
+func (s *Sessions) Login(ctx context.Context, c Client, username, password string) (Tokens, error) {
+	now := s.now().UTC()
+	anon := access.Actor{Username: truncate(username, 64), RequestID: c.RequestID, ClientIP: c.IP}
+	u, err := s.store.UserByUsername(ctx, username)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return Tokens{}, apperr.Wrap(err, "login lookup")
+	}
+	if u == nil {
+		_, _ = auth.Verify(s.dummyHash, password)
+		s.recordFailure(ctx, anon, "unknown user")
+		return Tokens{}, errBadLogin
+	}
+	anon.UserID, anon.Role = u.ID, u.Role
+	ok, err := auth.Verify(u.PasswordHash, password)
+	if err != nil {
+		return Tokens{}, apperr.Wrap(err, "verify password")
+	}
+	switch {
+	case u.LockedUntil != nil && u.LockedUntil.After(now):
+		s.recordFailure(ctx, anon, "locked")
+		return Tokens{}, errBadLogin
+	case !ok:
+		s.failPassword(ctx, anon, u, now)
+		return Tokens{}, errBadLogin
+	case u.Disabled:
+		s.recordFailure(ctx, anon, "disabled")
+		return Tokens{}, errBadLogin
+	}
+	var toks Tokens
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		toks, err = s.open(ctx, u.ID, c, now)
+		if err != nil {
+			return err
+		}
+		if err := s.store.RecordLogin(ctx, u.ID, now); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, anon, Entry{Action: "auth.login", ObjectType: "user", ObjectID: u.Username})
+	})
+	return toks, apperr.Wrap(err, "login")
+}
+
+// failPassword counts a wrong password and locks the account after too many.
+func (s *Sessions) failPassword(ctx context.Context, a access.Actor, u *store.User, now time.Time) {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.RecordFailedLogin(ctx, u.ID); err != nil {
+			return err
+		}
+		reason := "wrong password"
+		if u.FailedLogins+1 >= s.policy.MaxFailures {
+			if err := s.store.LockUser(ctx, u.ID, now.Add(s.policy.LockDuration)); err != nil {
+				return err
+			}
+			reason = "wrong password; account locked"
+		}
+		return s.audit.Record(ctx, a, Entry{Action: "auth.login", ObjectType: "user", ObjectID: u.Username,
+			Result: ResultFailed, Reason: reason})
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "record failed login", "err", err)
+	}
+}
+
+func (s *Sessions) recordFailure(ctx context.Context, a access.Actor, reason string) {
+	err := s.audit.Record(ctx, a, Entry{Action: "auth.login", ObjectType: "user", ObjectID: a.Username,
+		Result: ResultFailed, Reason: reason})
+	if err != nil {
+		s.log.ErrorContext(ctx, "record failed login", "err", err)
+	}
+}
+
+// open creates a session and its first refresh token.
+func (s *Sessions) open(ctx context.Context, userID int64, c Client, now time.Time) (Tokens, error) {
+	sid, err := auth.RandomToken(24)
+	if err != nil {
+		return Tokens{}, err
+	}
+	refresh, err := auth.RandomToken(32)
+	if err != nil {
+		return Tokens{}, err
+	}
+	sess := &store.Session{ID: sid, UserID: userID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.policy.Limit), ClientIP: c.IP, UserAgent: truncate(c.UserAgent, 255)}
+	rt := &store.RefreshToken{TokenHash: auth.HashToken(refresh), SessionID: sid, UserID: userID,
+		CreatedAt: now, ExpiresAt: minTime(now.Add(s.policy.RefreshTTL), sess.ExpiresAt)}
+	if err := s.store.CreateSession(ctx, sess, rt); err != nil {
+		return Tokens{}, err
+	}
+	access, _, err := s.signer.Issue(userID, sid)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{AccessToken: access, ExpiresIn: int(s.policy.AccessTTL.Seconds()), RefreshToken: refresh, RefreshExpiry: rt.ExpiresAt}, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+var errBadRefresh = apperr.New(apperr.Unauthorized, "登录已失效，请重新登录")
+
+// Refresh rotates a refresh token. A token used a second time is a sign of
+// theft: the whole session (token family) is revoked.
+func (s *Sessions) Refresh(ctx context.Context, c Client, token string) (Tokens, error) {
+	if token == "" {
+		return Tokens{}, errBadRefresh
+	}
+	now := s.now().UTC()
+	var toks Tokens
+	var reused *store.RefreshToken
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		rt, err := s.store.RefreshTokenForUpdate(ctx, auth.HashToken(token))
+		if err != nil {
+			return errBadRefresh
+		}
+		if rt.UsedAt != nil {
+			reused = rt
+			return errBadRefresh
+		}
+		if !rt.ExpiresAt.After(now) {
+			return errBadRefresh
+		}
+		sess, err := s.usableSession(ctx, rt.SessionID, now)
+		if err != nil {
+			return err
+		}
+		u, err := s.store.UserByID(ctx, rt.UserID)
+		if err != nil || u.Disabled {
+			return errBadRefresh
+		}
+		if ok, err := s.store.UseRefreshToken(ctx, rt.TokenHash, now); err != nil || !ok {
+			reused = rt
+			return errBadRefresh
+		}
+		next, err := auth.RandomToken(32)
+		if err != nil {
+			return err
+		}
+		nrt := &store.RefreshToken{TokenHash: auth.HashToken(next), SessionID: sess.ID, UserID: u.ID,
+			CreatedAt: now, ExpiresAt: minTime(now.Add(s.policy.RefreshTTL), sess.ExpiresAt)}
+		if err := s.store.AddRefreshToken(ctx, nrt); err != nil {
+			return err
+		}
+		if err := s.store.TouchSession(ctx, sess.ID, now); err != nil {
+			return err
+		}
+		at, _, err := s.signer.Issue(u.ID, sess.ID)
+		if err != nil {
+			return err
+		}
+		toks = Tokens{AccessToken: at, ExpiresIn: int(s.policy.AccessTTL.Seconds()), RefreshToken: next, RefreshExpiry: nrt.ExpiresAt}
+		return nil
+	})
+	if reused != nil {
+		s.revokeReused(ctx, c, reused, now)
+	}
+	return toks, apperr.Wrap(err, "refresh")
+}
+
+// revokeReused kills the family of a refresh token presented twice.
+func (s *Sessions) revokeReused(ctx context.Context, c Client, rt *store.RefreshToken, now time.Time) {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.RevokeSession(ctx, rt.SessionID, "refresh token reused", now); err != nil {
+			return err
+		}
+		u, err := s.store.UserByID(ctx, rt.UserID)
+		if err != nil {
+			return err
+		}
+		a := access.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: c.RequestID, ClientIP: c.IP}
+		return s.audit.Record(ctx, a, Entry{Action: "auth.refresh_reuse", ObjectType: "session", ObjectID: shortID(rt.SessionID),
+			Result: ResultDenied, Reason: "刷新令牌被重复使用，已注销该会话"})
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "revoke reused refresh family", "err", err)
+	}
+}
+
+// usableSession returns the session if it is neither revoked, past its
+// absolute limit, nor idle too long.
+func (s *Sessions) usableSession(ctx context.Context, id string, now time.Time) (*store.Session, error) {
+	sess, err := s.store.SessionByID(ctx, id)
+	if err != nil {
+		return nil, errBadRefresh
+	}
+	if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || sess.LastSeenAt.Add(s.policy.Idle).Before(now) {
+		return nil, errBadRefresh
+	}
+	return sess, nil
+}
+
+// Logout revokes the session of the refresh token (cookie) or, failing that,
+// of the access token's session.
+func (s *Sessions) Logout(ctx context.Context, c Client, refreshToken, bearer string) error {
+	now := s.now().UTC()
+	var sid string
+	var userID int64
+	if refreshToken != "" {
+		if rt, err := s.store.RefreshTokenForUpdate(ctx, auth.HashToken(refreshToken)); err == nil {
+			sid, userID = rt.SessionID, rt.UserID
+		}
+	}
+	if sid == "" && bearer != "" {
+		if uid, id, err := s.signer.Verify(bearer); err == nil {
+			sid, userID = id, uid
+		}
+	}
+	if sid == "" {
+		return nil // nothing to end; logging out twice is not an error
+	}
+	return apperr.Wrap(s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.RevokeSession(ctx, sid, "logout", now); err != nil {
+			return err
+		}
+		u, err := s.store.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		a := access.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: c.RequestID, ClientIP: c.IP}
+		return s.audit.Record(ctx, a, Entry{Action: "auth.logout", ObjectType: "session", ObjectID: shortID(sid)})
+	}), "logout")
+}
+
+// Principal is the authenticated caller.
+type Principal struct {
+	Actor              access.Actor
+	MustChangePassword bool
+}
+
+var errBadAccess = apperr.New(apperr.Unauthorized, "请先登录")
+
+// Authenticate turns a bearer token into the caller, reading role, grants and
+// session state from the database every time: a disabled user, a revoked
+// session or a moved officer takes effect on the next request.
+func (s *Sessions) Authenticate(ctx context.Context, c Client, bearer string) (Principal, error) {
+	uid, sid, err := s.signer.Verify(bearer)
+	if err != nil {
+		return Principal{}, errBadAccess
+	}
+	now := s.now().UTC()
+	if _, err := s.usableSession(ctx, sid, now); err != nil {
+		return Principal{}, errBadAccess
+	}
+	u, err := s.store.UserByID(ctx, uid)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			return Principal{}, errBadAccess
+		}
+		return Principal{}, apperr.Wrap(err, "authenticate")
+	}
+	if u.Disabled {
+		return Principal{}, errBadAccess
+	}
+	scope, err := s.regions.Scope(ctx, u.Role, u.Grant)
+	if err != nil {
+		return Principal{}, err
+	}
+	if err := s.store.TouchSession(ctx, sid, now); err != nil {
+		s.log.WarnContext(ctx, "touch session", "err", err)
+	}
+	return Principal{
+		Actor: access.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: scope,
+			SessionID: sid, RequestID: c.RequestID, ClientIP: c.IP},
+		MustChangePassword: u.MustChangePassword,
+	}, nil
+}
+
+// shortID names a session in the audit log without giving away the secret-ish id.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
