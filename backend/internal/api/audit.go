@@ -33,6 +33,16 @@ type AuditEventDTO struct {
 	ClientIP   string           `json:"client_ip"`
 }
 
+func (s *Server) auditDTO(it service.AuditItem) AuditEventDTO {
+	d := AuditEventDTO{ID: it.ID, Time: it.At.In(s.opt.Loc), Username: it.Username, Role: it.Role, Action: it.Action,
+		ObjectType: it.ObjectType, ObjectID: it.ObjectID, Changes: []AuditChangeDTO{}, Result: it.Result,
+		Reason: it.Reason, RequestID: it.RequestID, ClientIP: it.ClientIP}
+	for _, ch := range it.Changes {
+		d.Changes = append(d.Changes, AuditChangeDTO(ch))
+	}
+	return d
+}
+
 func (s *Server) auditQuery(c *gin.Context) (service.AuditQuery, error) {
 	page, size, err := paging(c)
 	return service.AuditQuery{From: c.Query("from"), To: c.Query("to"), Username: c.Query("username"),
@@ -68,13 +78,7 @@ func (s *Server) listAudit(c *gin.Context) {
 	}
 	out := Page[AuditEventDTO]{Items: make([]AuditEventDTO, len(items)), Total: total, Page: q.Page, PageSize: q.PageSize}
 	for i, it := range items {
-		d := AuditEventDTO{ID: it.ID, Time: it.At.In(s.opt.Loc), Username: it.Username, Role: it.Role, Action: it.Action,
-			ObjectType: it.ObjectType, ObjectID: it.ObjectID, Changes: []AuditChangeDTO{}, Result: it.Result,
-			Reason: it.Reason, RequestID: it.RequestID, ClientIP: it.ClientIP}
-		for _, ch := range it.Changes {
-			d.Changes = append(d.Changes, AuditChangeDTO(ch))
-		}
-		out.Items[i] = d
+		out.Items[i] = s.auditDTO(it)
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -26,6 +26,9 @@ var (
 	allRoles     = []string{"village_officer", "check_team", "department", "street", "district", "supervisor", "admin", "security_admin", "auditor"}
 	householders = []string{"village_officer", "check_team", "department", "street", "district", "supervisor"}
 	public       = []string{} // no sign-in needed
+	// Households: department liaisons get their own field-limited endpoints.
+	readers = []string{"village_officer", "check_team", "street", "district", "supervisor"}
+	editors = []string{"village_officer", "check_team", "street", "district"}
 )
 
 // authorization is written out by hand, apart from the router's own table, so
@@ -46,6 +49,12 @@ var authorization = map[string][]string{
 	"POST /api/v1/users/:id/password-reset": {"admin"},
 	"GET /api/v1/audit-events":              {"auditor"},
 	"GET /api/v1/audit-events/export":       {"auditor"},
+	"GET /api/v1/households":                readers,
+	"POST /api/v1/households":               editors,
+	"GET /api/v1/households/:id":            readers,
+	"PUT /api/v1/households/:id":            editors,
+	"DELETE /api/v1/households/:id":         editors,
+	"GET /api/v1/households/:id/history":    readers,
 	"POST /api/v1/evaluations":              {"district", "street", "check_team"},
 }
 

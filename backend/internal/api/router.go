@@ -38,6 +38,7 @@ type Services struct {
 	Regions     *service.Regions
 	Departments *service.Departments
 	Work        *service.Work
+	Households  *service.Households
 	Evaluations Evaluator
 }
 
@@ -89,6 +90,9 @@ var (
 	householders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Department, access.Street, access.District, access.Supervisor}
 	adminOnly    = []access.Role{access.Admin}
 	auditorOnly  = []access.Role{access.Auditor}
+	// Department liaisons get their own, field-limited endpoints (departments.md).
+	householdReaders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District, access.Supervisor}
+	householdEditors = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District}
 	// evaluators may call the stateless rules engine (api-contract.md).
 	evaluators = []access.Role{access.District, access.Street, access.CheckTeam}
 )
@@ -110,6 +114,12 @@ func Routes() []Route {
 		{Method: "POST", Path: "/users/:id/password-reset", Roles: adminOnly, Handler: (*Server).resetPassword},
 		{Method: "GET", Path: "/audit-events", Roles: auditorOnly, Handler: (*Server).listAudit},
 		{Method: "GET", Path: "/audit-events/export", Roles: auditorOnly, Handler: (*Server).exportAudit},
+		{Method: "GET", Path: "/households", Roles: householdReaders, Handler: (*Server).listHouseholds},
+		{Method: "POST", Path: "/households", Roles: householdEditors, Handler: (*Server).createHousehold},
+		{Method: "GET", Path: "/households/:id", Roles: householdReaders, Handler: (*Server).getHousehold},
+		{Method: "PUT", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).updateHousehold},
+		{Method: "DELETE", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).deleteHousehold},
+		{Method: "GET", Path: "/households/:id/history", Roles: householdReaders, Handler: (*Server).householdHistory},
 		{Method: "POST", Path: "/evaluations", Roles: evaluators, Handler: (*Server).evaluate},
 	}
 }

@@ -363,6 +363,339 @@ const docTemplate = `{
                 }
             }
         },
+        "/households": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Server-side paging, stable order by household code. ID numbers are masked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "List households in the caller's scope",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "village group id",
+                        "name": "group",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "not_registered, registered, exited",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "poverty attribute",
+                        "name": "attribute",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "cause of poverty (main or other)",
+                        "name": "cause",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "part of a member's name or of the household code",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a member's full ID number (exact)",
+                        "name": "id_number",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "1 to 100",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Page-api_HouseholdListItem"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Validates every field (422 names each); a person already in another household is 409 naming it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Record a household",
+                "parameters": [
+                    {
+                        "description": "household",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.HouseholdInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.HouseholdDTO"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/households/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "404 when it does not exist or is outside the caller's scope. Every read is audited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "One household's full record",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "household id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.HouseholdDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Replaces the household's fields; ` + "`" + `version` + "`" + ` must be the version the edit was based on, else 409 version_conflict and nothing is written.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Edit a household",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "household id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "household with its version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.HouseholdInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.HouseholdDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The record stays for the audit, leaves every list and can no longer be edited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Delete a household (soft)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "household id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.DeleteHouseholdRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/households/{id}/history": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "A household's history of changes",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "household id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Page-api_AuditEventDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/me": {
             "get": {
                 "security": [
@@ -720,6 +1053,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.BusinessDTO": {
+            "type": "object",
+            "properties": {
+                "exit_measure": {
+                    "type": "boolean"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "operating": {
+                    "type": "boolean"
+                },
+                "reg_no": {
+                    "type": "string"
+                },
+                "registered_on": {
+                    "type": "string"
+                }
+            }
+        },
         "api.CreateUserRequest": {
             "type": "object",
             "properties": {
@@ -740,6 +1093,17 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "officer-zhang"
+                }
+            }
+        },
+        "api.DeleteHouseholdRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
                 }
             }
         },
@@ -823,6 +1187,640 @@ const docTemplate = `{
                 }
             }
         },
+        "api.HelpMeasureDTO": {
+            "type": "object",
+            "properties": {
+                "helper": {
+                    "type": "string"
+                },
+                "helper_unit": {
+                    "type": "string"
+                },
+                "measure": {
+                    "type": "string"
+                },
+                "since": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.HouseholdDTO": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string"
+                },
+                "broadband": {
+                    "type": "boolean"
+                },
+                "businesses": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.BusinessDTO"
+                    }
+                },
+                "clothing_secure": {
+                    "type": "boolean"
+                },
+                "code": {
+                    "type": "string",
+                    "example": "530103012004-0042"
+                },
+                "cooking_fuel": {
+                    "type": "string"
+                },
+                "coop_member": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "dibao": {
+                    "type": "boolean"
+                },
+                "drinking_difficulty": {
+                    "type": "boolean"
+                },
+                "durable_goods": {
+                    "type": "string"
+                },
+                "eco_compensation": {
+                    "type": "string"
+                },
+                "education_burden_heavy": {
+                    "type": "boolean"
+                },
+                "employs_others_long_term": {
+                    "type": "boolean"
+                },
+                "exited_year": {
+                    "type": "integer"
+                },
+                "finding_empty_hung": {
+                    "type": "boolean"
+                },
+                "finding_empty_hung_note": {
+                    "type": "string"
+                },
+                "finding_fraud": {
+                    "type": "boolean"
+                },
+                "finding_fraud_note": {
+                    "type": "string"
+                },
+                "finding_split_merge": {
+                    "type": "boolean"
+                },
+                "finding_split_merge_note": {
+                    "type": "string"
+                },
+                "food_secure": {
+                    "type": "boolean"
+                },
+                "group_id": {
+                    "type": "integer"
+                },
+                "help_measures": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.HelpMeasureDTO"
+                    }
+                },
+                "household_size": {
+                    "type": "integer"
+                },
+                "housing_area_m2": {
+                    "type": "string"
+                },
+                "housing_built_year": {
+                    "type": "integer"
+                },
+                "housing_grade": {
+                    "type": "string",
+                    "example": "C"
+                },
+                "housing_structure": {
+                    "type": "string"
+                },
+                "hukou": {
+                    "type": "string",
+                    "example": "agricultural"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "ident_standard": {
+                    "type": "string"
+                },
+                "income_operating": {
+                    "type": "string"
+                },
+                "income_property": {
+                    "type": "string"
+                },
+                "income_transfer": {
+                    "type": "string"
+                },
+                "income_wage": {
+                    "type": "string",
+                    "example": "5700.00"
+                },
+                "income_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "land_cultivated": {
+                    "type": "string"
+                },
+                "land_forest": {
+                    "type": "string"
+                },
+                "land_grass": {
+                    "type": "string"
+                },
+                "land_irrigated": {
+                    "type": "string"
+                },
+                "land_orchard": {
+                    "type": "string"
+                },
+                "land_returned": {
+                    "type": "string"
+                },
+                "land_water": {
+                    "type": "string"
+                },
+                "livestock": {
+                    "type": "integer"
+                },
+                "main_cause": {
+                    "type": "string"
+                },
+                "main_crops": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.MemberDTO"
+                    }
+                },
+                "military_family": {
+                    "type": "boolean"
+                },
+                "net_income": {
+                    "type": "string"
+                },
+                "only_child": {
+                    "type": "boolean"
+                },
+                "operating_cost": {
+                    "type": "string"
+                },
+                "other_causes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "per_capita_income": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "poverty_attribute": {
+                    "type": "string"
+                },
+                "power_living": {
+                    "type": "boolean"
+                },
+                "power_production": {
+                    "type": "boolean"
+                },
+                "ranger_income": {
+                    "type": "string"
+                },
+                "registered_on": {
+                    "type": "string",
+                    "example": "2014-10-01"
+                },
+                "relocated": {
+                    "type": "boolean"
+                },
+                "relocation_mode": {
+                    "type": "string"
+                },
+                "resettlement_site": {
+                    "type": "string"
+                },
+                "road_distance_km": {
+                    "type": "string"
+                },
+                "road_type": {
+                    "type": "string"
+                },
+                "rural_resident": {
+                    "type": "boolean"
+                },
+                "safe_drinking_water": {
+                    "type": "boolean"
+                },
+                "sanitary_toilet": {
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "registered"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "survey_date": {
+                    "type": "string",
+                    "example": "2017-06-18"
+                },
+                "surveyors": {
+                    "type": "string"
+                },
+                "tekun": {
+                    "type": "boolean"
+                },
+                "transfer_dibao": {
+                    "type": "string"
+                },
+                "transfer_eco_comp": {
+                    "type": "string"
+                },
+                "transfer_family_plan": {
+                    "type": "string"
+                },
+                "transfer_other": {
+                    "type": "string"
+                },
+                "transfer_pension": {
+                    "type": "string"
+                },
+                "transfer_wubao": {
+                    "type": "string"
+                },
+                "tv_reception": {
+                    "type": "boolean"
+                },
+                "two_daughters": {
+                    "type": "boolean"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                },
+                "urban_properties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.UrbanPropertyDTO"
+                    }
+                },
+                "vehicles": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.VehicleDTO"
+                    }
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                }
+            }
+        },
+        "api.HouseholdInput": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string"
+                },
+                "broadband": {
+                    "type": "boolean"
+                },
+                "businesses": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.BusinessDTO"
+                    }
+                },
+                "clothing_secure": {
+                    "type": "boolean"
+                },
+                "code": {
+                    "type": "string",
+                    "example": "530103012004-0042"
+                },
+                "cooking_fuel": {
+                    "type": "string"
+                },
+                "coop_member": {
+                    "type": "boolean"
+                },
+                "dibao": {
+                    "type": "boolean"
+                },
+                "drinking_difficulty": {
+                    "type": "boolean"
+                },
+                "durable_goods": {
+                    "type": "string"
+                },
+                "eco_compensation": {
+                    "type": "string"
+                },
+                "education_burden_heavy": {
+                    "type": "boolean"
+                },
+                "employs_others_long_term": {
+                    "type": "boolean"
+                },
+                "exited_year": {
+                    "type": "integer"
+                },
+                "finding_empty_hung": {
+                    "type": "boolean"
+                },
+                "finding_empty_hung_note": {
+                    "type": "string"
+                },
+                "finding_fraud": {
+                    "type": "boolean"
+                },
+                "finding_fraud_note": {
+                    "type": "string"
+                },
+                "finding_split_merge": {
+                    "type": "boolean"
+                },
+                "finding_split_merge_note": {
+                    "type": "string"
+                },
+                "food_secure": {
+                    "type": "boolean"
+                },
+                "group_id": {
+                    "type": "integer"
+                },
+                "help_measures": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.HelpMeasureDTO"
+                    }
+                },
+                "housing_area_m2": {
+                    "type": "string"
+                },
+                "housing_built_year": {
+                    "type": "integer"
+                },
+                "housing_grade": {
+                    "type": "string",
+                    "example": "C"
+                },
+                "housing_structure": {
+                    "type": "string"
+                },
+                "hukou": {
+                    "type": "string",
+                    "example": "agricultural"
+                },
+                "ident_standard": {
+                    "type": "string"
+                },
+                "income_operating": {
+                    "type": "string"
+                },
+                "income_property": {
+                    "type": "string"
+                },
+                "income_transfer": {
+                    "type": "string"
+                },
+                "income_wage": {
+                    "type": "string",
+                    "example": "5700.00"
+                },
+                "income_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "land_cultivated": {
+                    "type": "string"
+                },
+                "land_forest": {
+                    "type": "string"
+                },
+                "land_grass": {
+                    "type": "string"
+                },
+                "land_irrigated": {
+                    "type": "string"
+                },
+                "land_orchard": {
+                    "type": "string"
+                },
+                "land_returned": {
+                    "type": "string"
+                },
+                "land_water": {
+                    "type": "string"
+                },
+                "livestock": {
+                    "type": "integer"
+                },
+                "main_cause": {
+                    "type": "string"
+                },
+                "main_crops": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.MemberDTO"
+                    }
+                },
+                "military_family": {
+                    "type": "boolean"
+                },
+                "only_child": {
+                    "type": "boolean"
+                },
+                "operating_cost": {
+                    "type": "string"
+                },
+                "other_causes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "poverty_attribute": {
+                    "type": "string"
+                },
+                "power_living": {
+                    "type": "boolean"
+                },
+                "power_production": {
+                    "type": "boolean"
+                },
+                "ranger_income": {
+                    "type": "string"
+                },
+                "registered_on": {
+                    "type": "string",
+                    "example": "2014-10-01"
+                },
+                "relocated": {
+                    "type": "boolean"
+                },
+                "relocation_mode": {
+                    "type": "string"
+                },
+                "resettlement_site": {
+                    "type": "string"
+                },
+                "road_distance_km": {
+                    "type": "string"
+                },
+                "road_type": {
+                    "type": "string"
+                },
+                "rural_resident": {
+                    "type": "boolean"
+                },
+                "safe_drinking_water": {
+                    "type": "boolean"
+                },
+                "sanitary_toilet": {
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "registered"
+                },
+                "survey_date": {
+                    "type": "string",
+                    "example": "2017-06-18"
+                },
+                "surveyors": {
+                    "type": "string"
+                },
+                "tekun": {
+                    "type": "boolean"
+                },
+                "transfer_dibao": {
+                    "type": "string"
+                },
+                "transfer_eco_comp": {
+                    "type": "string"
+                },
+                "transfer_family_plan": {
+                    "type": "string"
+                },
+                "transfer_other": {
+                    "type": "string"
+                },
+                "transfer_pension": {
+                    "type": "string"
+                },
+                "transfer_wubao": {
+                    "type": "string"
+                },
+                "tv_reception": {
+                    "type": "boolean"
+                },
+                "two_daughters": {
+                    "type": "boolean"
+                },
+                "urban_properties": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.UrbanPropertyDTO"
+                    }
+                },
+                "vehicles": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.VehicleDTO"
+                    }
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                }
+            }
+        },
+        "api.HouseholdListItem": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "group_name": {
+                    "type": "string"
+                },
+                "head_id_number": {
+                    "type": "string",
+                    "example": "530103********0018"
+                },
+                "head_name": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "main_cause": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "integer"
+                },
+                "poverty_attribute": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "registered"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
         "api.LoginRequest": {
             "type": "object",
             "properties": {
@@ -858,6 +1856,94 @@ const docTemplate = `{
                 }
             }
         },
+        "api.MemberDTO": {
+            "type": "object",
+            "properties": {
+                "active_military": {
+                    "type": "boolean"
+                },
+                "birth_date": {
+                    "type": "string"
+                },
+                "disability_category": {
+                    "type": "string"
+                },
+                "disability_cert": {
+                    "type": "string"
+                },
+                "disability_grade": {
+                    "type": "integer"
+                },
+                "disease": {
+                    "type": "string"
+                },
+                "dropout": {
+                    "type": "boolean"
+                },
+                "education_level": {
+                    "type": "string"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "fiscal_staff_since": {
+                    "type": "string"
+                },
+                "gender": {
+                    "type": "string"
+                },
+                "health": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "id_number": {
+                    "type": "string"
+                },
+                "labour_ability": {
+                    "type": "string"
+                },
+                "medical_insured": {
+                    "type": "boolean"
+                },
+                "migrant_months": {
+                    "type": "integer"
+                },
+                "migrant_place": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "pension_insured": {
+                    "type": "boolean"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "relation": {
+                    "type": "string",
+                    "example": "head"
+                },
+                "schooling_status": {
+                    "type": "string"
+                },
+                "serious_illness_insured": {
+                    "type": "boolean"
+                },
+                "shares_income": {
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "present"
+                },
+                "village_cadre_since": {
+                    "type": "string"
+                }
+            }
+        },
         "api.Page-api_AuditEventDTO": {
             "type": "object",
             "properties": {
@@ -865,6 +1951,26 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/api.AuditEventDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.Page-api_HouseholdListItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.HouseholdListItem"
                     }
                 },
                 "page": {
@@ -1057,6 +2163,27 @@ const docTemplate = `{
                 }
             }
         },
+        "api.UrbanPropertyDTO": {
+            "type": "object",
+            "properties": {
+                "acquired_on": {
+                    "type": "string"
+                },
+                "address": {
+                    "type": "string"
+                },
+                "exit_measure": {
+                    "type": "boolean"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "commercial_housing"
+                },
+                "relocation": {
+                    "type": "boolean"
+                }
+            }
+        },
         "api.UserDTO": {
             "type": "object",
             "properties": {
@@ -1089,6 +2216,24 @@ const docTemplate = `{
                 },
                 "username": {
                     "type": "string"
+                }
+            }
+        },
+        "api.VehicleDTO": {
+            "type": "object",
+            "properties": {
+                "acquired_on": {
+                    "type": "string"
+                },
+                "exit_measure": {
+                    "type": "boolean"
+                },
+                "plate": {
+                    "type": "string"
+                },
+                "value": {
+                    "type": "string",
+                    "example": "45000.00"
                 }
             }
         },

@@ -49,6 +49,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Regions:     regions,
 		Departments: depts,
 		Work:        service.NewWork(st, now),
+		Households:  service.NewHouseholds(st, audit, regions, now),
 		Evaluations: nil, // WIP
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses,

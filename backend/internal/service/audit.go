@@ -15,6 +15,7 @@ import (
 
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
+	"jingzhun/internal/idcard"
 	"jingzhun/internal/store"
 )
 
@@ -96,20 +97,11 @@ func maskPersonal(field string, v any) any {
 	f := strings.ToLower(field)
 	switch {
 	case strings.Contains(f, "id_number"):
-		return maskKeep(s, 6, 4)
+		return idcard.Mask(s)
 	case strings.Contains(f, "phone"):
-		return maskKeep(s, 3, 4)
+		return idcard.MaskPhone(s)
 	}
 	return v
-}
-
-// maskKeep keeps the first and last characters and stars the rest.
-func maskKeep(s string, head, tail int) string {
-	r := []rune(s)
-	if len(r) <= head+tail {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:head]) + strings.Repeat("*", len(r)-head-tail) + string(r[len(r)-tail:])
 }
 
 func truncate(s string, n int) string {

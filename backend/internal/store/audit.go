@@ -103,3 +103,9 @@ func (s *Store) CountAuditSince(ctx context.Context, since time.Time, result str
 	var n int64
 	return n, s.conn(ctx).Model(&AuditEvent{}).Where("at >= ? AND result = ?", since, result).Count(&n).Error
 }
+
+// AuditOfObject lists the events about one object, newest first.
+func (s *Store) AuditOfObject(ctx context.Context, objectType, objectID string) ([]AuditEvent, error) {
+	var es []AuditEvent
+	return es, s.conn(ctx).Where("object_type = ? AND object_id = ?", objectType, objectID).Order("id DESC").Limit(500).Find(&es).Error
+}

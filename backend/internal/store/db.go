@@ -96,7 +96,9 @@ func MySQLConfig(dsn string) (*gomysql.Config, error) {
 	for k, vs := range u.Query() {
 		c.Params[k] = vs[len(vs)-1]
 	}
-	c.MultiStatements = false
+	// Affected rows count matched rows, as on SQLite: an update that changes
+	// nothing still proves the row exists.
+	c.ClientFoundRows = true
 	return c, nil
 }
 

@@ -25,6 +25,7 @@ type Migration struct {
 // All lists every migration in order. Append only.
 var All = []Migration{
 	{1, "init: regions, departments, accounts, sessions, audit", m0001Init},
+	{2, "register: households, members, assets, code lists, attachments", m0002Register},
 }
 
 type schemaMigration struct {

@@ -1,0 +1,111 @@
+package register
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+
+	"jingzhun/internal/localdate"
+)
+
+// FieldChange is one changed field, named as in the API (snake_case, with
+// indexes for list items: members[1].health).
+type FieldChange struct {
+	Field  string
+	Before any
+	After  any
+}
+
+// skipped fields are bookkeeping, not data.
+var skipped = map[string]bool{
+	"ID": true, "HouseholdID": true, "Version": true, "CreatedAt": true, "UpdatedAt": true,
+	"CreatedBy": true, "UpdatedBy": true, "DeletedAt": true, "DeletedBy": true, "ActiveIDKey": true, "Sort": true,
+}
+
+// Diff lists what changed from before to after; before nil means created.
+func Diff(before, after *Household) []FieldChange {
+	var out []FieldChange
+	var b, a reflect.Value
+	if before == nil {
+		before = &Household{}
+	}
+	b, a = reflect.ValueOf(*before), reflect.ValueOf(*after)
+	diffStruct("", b, a, &out)
+	return out
+}
+
+func diffStruct(prefix string, b, a reflect.Value, out *[]FieldChange) {
+	t := a.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if skipped[f.Name] {
+			continue
+		}
+		name := prefix + snake(f.Name)
+		bv, av := b.Field(i), a.Field(i)
+		if f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct {
+			n := max(bv.Len(), av.Len())
+			for j := 0; j < n; j++ {
+				zero := reflect.New(f.Type.Elem()).Elem()
+				bj, aj := zero, zero
+				if j < bv.Len() {
+					bj = bv.Index(j)
+				}
+				if j < av.Len() {
+					aj = av.Index(j)
+				}
+				diffStruct(fmt.Sprintf("%s[%d].", name, j), bj, aj, out)
+			}
+			continue
+		}
+		bs, as := plain(bv), plain(av)
+		if bs != as {
+			*out = append(*out, FieldChange{Field: name, Before: bs, After: as})
+		}
+	}
+}
+
+// plain turns a field value into a comparable, JSON-friendly value.
+func plain(v reflect.Value) any {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch x := v.Interface().(type) {
+	case decimal.Decimal:
+		return x.StringFixed(2)
+	case localdate.Date:
+		if x.IsZero() {
+			return nil
+		}
+		return x.String()
+	case string:
+		if x == "" {
+			return nil
+		}
+		return x
+	}
+	return v.Interface()
+}
+
+// snake turns a Go field name into the API's snake_case (IDNumber → id_number).
+func snake(s string) string {
+	var b strings.Builder
+	r := []rune(s)
+	for i, c := range r {
+		if unicode.IsUpper(c) {
+			if i > 0 && (unicode.IsLower(r[i-1]) || (i+1 < len(r) && unicode.IsLower(r[i+1]) && unicode.IsUpper(r[i-1]))) {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(c))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,207 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"jingzhun/internal/access"
+	"jingzhun/internal/apperr"
+	"jingzhun/internal/idcard"
+	"jingzhun/internal/localdate"
+	"jingzhun/internal/register"
+	"jingzhun/internal/store"
+)
+
+// Households is the register: survey data entry, lists, full-record reads,
+// soft deletion and member transfers.
+type Households struct {
+	store   *store.Store
+	audit   *AuditLog
+	regions *Regions
+	now     func() time.Time
+}
+
+// NewHouseholds builds the households service.
+func NewHouseholds(st *store.Store, a *AuditLog, r *Regions, now func() time.Time) *Households {
+	return &Households{store: st, audit: a, regions: r, now: now}
+}
+
+// List pages through the households in the caller's scope. ID numbers are
+// masked in lists for every role.
+func (s *Households) List(ctx context.Context, actor access.Actor, f store.HouseholdFilter) ([]store.HouseholdListRow, int64, error) {
+	rows, total, err := s.store.Households(ctx, actor.Scope, f)
+	if err != nil {
+		return nil, 0, apperr.Wrap(err, "list households")
+	}
+	for i := range rows {
+		rows[i].HeadIDNumber = idcard.Mask(rows[i].HeadIDNumber)
+	}
+	return rows, total, nil
+}
+
+// Get reads a full record. Every such read is audited.
+func (s *Households) Get(ctx context.Context, actor access.Actor, id int64) (*register.Household, error) {
+	h, err := s.store.Household(ctx, actor.Scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit.Record(ctx, actor, Entry{Action: "household.read", ObjectType: "household", ObjectID: strconv.FormatInt(id, 10)}); err != nil {
+		return nil, apperr.Wrap(err, "audit read")
+	}
+	return h, nil
+}
+
+// checkPlace verifies the household's village is in scope and its street is
+// the village's street.
+func (s *Households) checkPlace(ctx context.Context, actor access.Actor, h *register.Household) error {
+	tree, err := s.regions.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(tree.Villages, func(v store.Village) bool { return v.Code == h.VillageCode })
+	if i < 0 {
+		return apperr.Invalid(apperr.Detail{Field: "village_code", Message: "行政村代码不存在"})
+	}
+	if !actor.Scope.HasVillage(h.VillageCode) {
+		return apperr.Invalid(apperr.Detail{Field: "village_code", Message: "该行政村不在您的管辖范围内"})
+	}
+	h.StreetCode = tree.Villages[i].StreetCode
+	return nil
+}
+
+// Create records a new household.
+func (s *Households) Create(ctx context.Context, actor access.Actor, h *register.Household) (*register.Household, error) {
+	if err := s.checkPlace(ctx, actor, h); err != nil {
+		return nil, err
+	}
+	if ds := register.Validate(h, localdate.Today(s.now())); len(ds) > 0 {
+		return nil, apperr.Invalid(ds...)
+	}
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.onePersonOneHousehold(ctx, h); err != nil {
+			return err
+		}
+		h.CreatedBy, h.UpdatedBy = actor.Username, actor.Username
+		if err := s.store.CreateHousehold(ctx, h); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, actor, Entry{Action: "household.create", ObjectType: "household",
+			ObjectID: strconv.FormatInt(h.ID, 10), Changes: changesOf(register.Diff(nil, h))})
+	})
+	if err != nil {
+		return nil, apperr.Wrap(err, "create household")
+	}
+	return s.store.Household(ctx, actor.Scope, h.ID)
+}
+
+// onePersonOneHousehold refuses an ID number already in another live household,
+// naming that household.
+func (s *Households) onePersonOneHousehold(ctx context.Context, h *register.Household) error {
+	for i, m := range h.Members {
+		otherID, otherCode, err := s.store.HouseholdOfPerson(ctx, m.IDNumber)
+		if err != nil {
+			return err
+		}
+		if otherID != 0 && otherID != h.ID {
+			e := apperr.New(apperr.Conflict, fmt.Sprintf("%s 已是户 %s 的成员：一人只能在一户。如需调整，请使用“成员迁移”。", m.Name, otherCode))
+			e.Details = []apperr.Detail{{Field: fmt.Sprintf("members[%d].id_number", i), Message: "已在户 " + otherCode}}
+			return e
+		}
+	}
+	return nil
+}
+
+// Update writes an edited household. h.Version must be the version the edit
+// was based on; a stale one is refused with version_conflict and nothing is lost.
+func (s *Households) Update(ctx context.Context, actor access.Actor, h *register.Household) (*register.Household, error) {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		before, err := s.store.Household(ctx, actor.Scope, h.ID)
+		if err != nil {
+			return err
+		}
+		if before.Version != h.Version {
+			return apperr.New(apperr.VersionConflict, "该户信息已被他人修改，您的修改未保存。请刷新查看最新信息后再修改。")
+		}
+		if err := s.checkPlace(ctx, actor, h); err != nil {
+			return err
+		}
+		if ds := register.Validate(h, localdate.Today(s.now())); len(ds) > 0 {
+			return apperr.Invalid(ds...)
+		}
+		if err := keepMemberIDs(before, h); err != nil {
+			return err
+		}
+		if err := s.onePersonOneHousehold(ctx, h); err != nil {
+			return err
+		}
+		h.CreatedAt, h.CreatedBy, h.UpdatedBy = before.CreatedAt, before.CreatedBy, actor.Username
+		if err := s.store.UpdateHousehold(ctx, h); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, actor, Entry{Action: "household.update", ObjectType: "household",
+			ObjectID: strconv.FormatInt(h.ID, 10), Changes: changesOf(register.Diff(before, h))})
+	})
+	if err != nil {
+		return nil, apperr.Wrap(err, "update household")
+	}
+	return s.store.Household(ctx, actor.Scope, h.ID)
+}
+
+// keepMemberIDs refuses member IDs that are not the household's own.
+func keepMemberIDs(before, after *register.Household) error {
+	own := map[int64]bool{}
+	for _, m := range before.Members {
+		own[m.ID] = true
+	}
+	for i, m := range after.Members {
+		if m.ID != 0 && !own[m.ID] {
+			return apperr.Invalid(apperr.Detail{Field: fmt.Sprintf("members[%d].id", i), Message: "该成员不属于本户"})
+		}
+	}
+	return nil
+}
+
+// Delete soft-deletes a household with a reason.
+func (s *Households) Delete(ctx context.Context, actor access.Actor, id, version int64, reason string) error {
+	if len([]rune(reason)) < 2 {
+		return apperr.Invalid(apperr.Detail{Field: "reason", Message: "请填写删除原因"})
+	}
+	return apperr.Wrap(s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.DeleteHousehold(ctx, actor.Scope, id, version, actor.Username, s.now().UTC()); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, actor, Entry{Action: "household.delete", ObjectType: "household",
+			ObjectID: strconv.FormatInt(id, 10), Reason: reason})
+	}), "delete household")
+}
+
+// History lists the audited changes of a household, newest first.
+func (s *Households) History(ctx context.Context, actor access.Actor, id int64) ([]AuditItem, error) {
+	if _, err := s.store.Household(ctx, actor.Scope, id); err != nil {
+		return nil, err
+	}
+	es, err := s.store.AuditOfObject(ctx, "household", strconv.FormatInt(id, 10))
+	if err != nil {
+		return nil, apperr.Wrap(err, "household history")
+	}
+	out := make([]AuditItem, 0, len(es))
+	for _, e := range es {
+		if e.Action == "household.read" {
+			continue
+		}
+		out = append(out, toAuditItem(e))
+	}
+	return out, nil
+}
+
+
+func changesOf(fcs []register.FieldChange) []Change {
+	out := make([]Change, len(fcs))
+	for i, c := range fcs {
+		out[i] = Change(c)
+	}
+	return out
+}

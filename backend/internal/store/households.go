@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"jingzhun/internal/access"
+	"jingzhun/internal/apperr"
+	"jingzhun/internal/register"
+)
+
+// The register types are persisted as they are; these name their tables.
+type (
+	householdRow     = register.Household
+	memberRow        = register.Member
+	vehicleRow       = register.Vehicle
+	urbanPropertyRow = register.UrbanProperty
+	businessRow      = register.Business
+	helpMeasureRow   = register.HelpMeasure
+)
+
+// inScope limits a query on a table with a village_code column to the scope.
+// Every query on regional data goes through it.
+func inScope(q *gorm.DB, sc access.Scope, table string) *gorm.DB {
+	if sc.Whole {
+		return q
+	}
+	if len(sc.Villages) == 0 {
+		return q.Where("1 = 0")
+	}
+	return q.Where(table+".village_code IN ?", sc.Villages)
+}
+
+// HouseholdFilter selects households for a list.
+type HouseholdFilter struct {
+	StreetCode  string
+	VillageCode string
+	GroupID     int64
+	Status      string
+	Attribute   string
+	Cause       string // main or other cause
+	Text        string // part of a member's name or of the household code
+	IDNumber    string // exact
+	Page        int
+	PageSize    int
+}
+
+// HouseholdListRow is one line of a household list.
+type HouseholdListRow struct {
+	ID               int64
+	Code             string
+	StreetCode       string
+	StreetName       string
+	VillageCode      string
+	VillageName      string
+	GroupName        string
+	HeadName         string
+	HeadIDNumber     string
+	Members          int
+	Status           string
+	PovertyAttribute string
+	MainCause        string
+	Version          int64
+	UpdatedAt        time.Time
+}
+
+func (s *Store) householdQuery(ctx context.Context, sc access.Scope, f HouseholdFilter) *gorm.DB {
+	q := inScope(s.conn(ctx).Table("households"), sc, "households").Where("households.deleted_at IS NULL")
+	if f.StreetCode != "" {
+		q = q.Where("households.street_code = ?", f.StreetCode)
+	}
+	if f.VillageCode != "" {
+		q = q.Where("households.village_code = ?", f.VillageCode)
+	}
+	if f.GroupID != 0 {
+		q = q.Where("households.group_id = ?", f.GroupID)
+	}
+	if f.Status != "" {
+		q = q.Where("households.status = ?", f.Status)
+	}
+	if f.Attribute != "" {
+		q = q.Where("households.poverty_attribute = ?", f.Attribute)
+	}
+	if f.Cause != "" {
+		// other_causes is a comma-separated list of codes.
+		listed := "(',' || households.other_causes || ',') LIKE ? ESCAPE '!'"
+		if s.Dialect == "mysql" {
+			listed = "CONCAT(',', households.other_causes, ',') LIKE ? ESCAPE '!'"
+		}
+		q = q.Where("(households.main_cause = ? OR "+listed+")", f.Cause, "%,"+escapeLike(f.Cause)+",%")
+	}
+	if f.IDNumber != "" {
+		q = q.Where("households.id IN (?)", s.conn(ctx).Table("members").Select("household_id").Where("id_number = ?", strings.ToUpper(f.IDNumber)))
+	}
+	if f.Text != "" {
+		like := "%" + escapeLike(f.Text) + "%"
+		q = q.Where("(households.code LIKE ? ESCAPE '!' OR households.id IN (?))", like,
+			s.conn(ctx).Table("members").Select("household_id").Where("name LIKE ? ESCAPE '!'", like))
+	}
+	return q
+}
+
+// Households lists the households in scope, ordered by code (stable).
+func (s *Store) Households(ctx context.Context, sc access.Scope, f HouseholdFilter) ([]HouseholdListRow, int64, error) {
+	var total int64
+	if err := s.householdQuery(ctx, sc, f).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []HouseholdListRow
+	err := s.householdQuery(ctx, sc, f).
+		Select(`households.id, households.code, households.street_code, streets.name AS street_name,
+			households.village_code, villages.name AS village_name, village_groups.name AS group_name,
+			head.name AS head_name, head.id_number AS head_id_number,
+			(SELECT COUNT(*) FROM members m WHERE m.household_id = households.id) AS members,
+			households.status, households.poverty_attribute, households.main_cause, households.version, households.updated_at`).
+		Joins("JOIN streets ON streets.code = households.street_code").
+		Joins("JOIN villages ON villages.code = households.village_code").
+		Joins("LEFT JOIN village_groups ON village_groups.id = households.group_id").
+		Joins("LEFT JOIN members head ON head.household_id = households.id AND head.relation = 'head'").
+		Order("households.code, households.id").
+		Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).
+		Scan(&rows).Error
+	return rows, total, err
+}
+
+// Household reads one live household with everything it holds; a household
+// outside the scope is not found, exactly like a missing one.
+func (s *Store) Household(ctx context.Context, sc access.Scope, id int64) (*register.Household, error) {
+	var h register.Household
+	err := inScope(s.conn(ctx).Model(&householdRow{}), sc, "households").
+		Where("households.id = ? AND households.deleted_at IS NULL", id).
+		Preload("Members", func(db *gorm.DB) *gorm.DB { return db.Order("sort, id") }).
+		Preload("Vehicles", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("UrbanProperties", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("Businesses", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("HelpMeasures", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		First(&h).Error
+	if err != nil {
+		return nil, notFound(err, "农户")
+	}
+	return &h, nil
+}
+
+// HouseholdOfPerson finds the live household holding an ID number, if any.
+func (s *Store) HouseholdOfPerson(ctx context.Context, idNumber string) (id int64, code string, err error) {
+	var row struct {
+		ID   int64
+		Code string
+	}
+	err = s.conn(ctx).Table("members").Select("households.id, households.code").
+		Joins("JOIN households ON households.id = members.household_id").
+		Where("members.active_id_key = ?", strings.ToUpper(idNumber)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, "", nil
+	}
+	return row.ID, row.Code, err
+}
+
+// CreateHousehold inserts a household with its members, assets and measures.
+func (s *Store) CreateHousehold(ctx context.Context, h *register.Household) error {
+	h.Version = 1
+	for i := range h.Members {
+		key := h.Members[i].IDNumber
+		h.Members[i].ActiveIDKey = &key
+	}
+	return s.conn(ctx).Create(h).Error
+}
+
+// UpdateHousehold writes a household whose Version is the one it was read
+// at: a stale version is a version_conflict and nothing is written. Members
+// keep their IDs (so their history and attachments stay); the lists of
+// assets and measures are replaced.
+func (s *Store) UpdateHousehold(ctx context.Context, h *register.Household) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		res := db.Model(&householdRow{}).Where("id = ? AND version = ? AND deleted_at IS NULL", h.ID, h.Version).
+			Select("*").Omit("id", "created_at", "created_by", "deleted_at", "deleted_by", "Members", "Vehicles",
+			"UrbanProperties", "Businesses", "HelpMeasures").
+			Updates(withVersion(h))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return apperr.New(apperr.VersionConflict, "该户信息已被他人修改，您的修改未保存。请刷新查看最新信息后再修改。")
+		}
+		h.Version++
+		if err := s.saveMembers(ctx, h); err != nil {
+			return err
+		}
+		return s.replaceAssets(ctx, h)
+	})
+}
+
+func withVersion(h *register.Household) *register.Household {
+	c := *h
+	c.Version = h.Version + 1
+	c.UpdatedAt = time.Now().UTC()
+	c.Members, c.Vehicles, c.UrbanProperties, c.Businesses, c.HelpMeasures = nil, nil, nil, nil, nil
+	return &c
+}
+
+func (s *Store) saveMembers(ctx context.Context, h *register.Household) error {
+	db := s.conn(ctx)
+	keep := []int64{0}
+	for i := range h.Members {
+		if h.Members[i].ID != 0 {
+			keep = append(keep, h.Members[i].ID)
+		}
+	}
+	// Removed members go first so that their ID numbers are free again.
+	if err := db.Where("household_id = ? AND id NOT IN ?", h.ID, keep).Delete(&memberRow{}).Error; err != nil {
+		return err
+	}
+	for i := range h.Members {
+		m := &h.Members[i]
+		m.HouseholdID = h.ID
+		key := m.IDNumber
+		m.ActiveIDKey = &key
+		if m.ID == 0 {
+			if err := db.Create(m).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		res := db.Model(&memberRow{}).Where("id = ? AND household_id = ?", m.ID, h.ID).Select("*").Omit("id").Updates(m)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return apperr.Invalid(apperr.Detail{Field: "members", Message: "成员不属于该户"})
+		}
+	}
+	return nil
+}
+
+func (s *Store) replaceAssets(ctx context.Context, h *register.Household) error {
+	db := s.conn(ctx)
+	for _, model := range []any{&vehicleRow{}, &urbanPropertyRow{}, &businessRow{}, &helpMeasureRow{}} {
+		if err := db.Where("household_id = ?", h.ID).Delete(model).Error; err != nil {
+			return err
+		}
+	}
+	for i := range h.Vehicles {
+		h.Vehicles[i].ID, h.Vehicles[i].HouseholdID = 0, h.ID
+	}
+	for i := range h.UrbanProperties {
+		h.UrbanProperties[i].ID, h.UrbanProperties[i].HouseholdID = 0, h.ID
+	}
+	for i := range h.Businesses {
+		h.Businesses[i].ID, h.Businesses[i].HouseholdID = 0, h.ID
+	}
+	for i := range h.HelpMeasures {
+		h.HelpMeasures[i].ID, h.HelpMeasures[i].HouseholdID = 0, h.ID
+	}
+	for _, list := range []any{h.Vehicles, h.UrbanProperties, h.Businesses, h.HelpMeasures} {
+		if err := createIfAny(db, list); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func createIfAny(db *gorm.DB, list any) error {
+	switch l := list.(type) {
+	case []register.Vehicle:
+		if len(l) > 0 {
+			return db.Create(&l).Error
+		}
+	case []register.UrbanProperty:
+		if len(l) > 0 {
+			return db.Create(&l).Error
+		}
+	case []register.Business:
+		if len(l) > 0 {
+			return db.Create(&l).Error
+		}
+	case []register.HelpMeasure:
+		if len(l) > 0 {
+			return db.Create(&l).Error
+		}
+	}
+	return nil
+}
+
+// DeleteHousehold marks a household deleted: it stays for the audit, leaves
+// every list, cannot be edited, and its members' ID numbers are free again.
+func (s *Store) DeleteHousehold(ctx context.Context, sc access.Scope, id, version int64, by string, at time.Time) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := inScope(s.conn(ctx).Model(&householdRow{}), sc, "households").
+			Where("households.id = ? AND households.version = ? AND households.deleted_at IS NULL", id, version).
+			Updates(map[string]any{"deleted_at": at, "deleted_by": by, "version": version + 1})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			if _, err := s.Household(ctx, sc, id); err != nil {
+				return err
+			}
+			return apperr.New(apperr.VersionConflict, "该户信息已被他人修改，请刷新后再删除")
+		}
+		return s.conn(ctx).Model(&memberRow{}).Where("household_id = ?", id).Update("active_id_key", nil).Error
+	})
+}
