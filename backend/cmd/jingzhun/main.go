@@ -159,12 +159,15 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var ready atomic.Bool
-	handler, demo, err := app.Wire(cfg, st, key, log, ready.Load)
+	a, err := app.Wire(cfg, st, key, log, ready.Load)
 	if err != nil {
 		return err
 	}
+	if err := a.Reference.Ensure(ctx); err != nil {
+		return err
+	}
 	if cfg.Demo {
-		accounts, seeded, err := demo.Seed(ctx, cfg.DemoPassword)
+		accounts, seeded, err := a.Demo.Seed(ctx, cfg.DemoPassword)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -173,7 +176,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           handler,
+		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      10 * time.Minute,

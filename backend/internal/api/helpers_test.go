@@ -38,14 +38,17 @@ func newServer(t *testing.T, st *store.Store, tweak ...func(*config.Config)) *te
 		f(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, demo, err := app.Wire(cfg, st, []byte("test-key-test-key-test-key-test-key"), log, func() bool { return true })
+	a, err := app.Wire(cfg, st, []byte("test-key-test-key-test-key-test-key"), log, func() bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, seeded, err := demo.Seed(context.Background(), demoPassword); err != nil || !seeded {
+	if err := a.Reference.Ensure(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, seeded, err := a.Demo.Seed(context.Background(), demoPassword); err != nil || !seeded {
 		t.Fatalf("seed: %v %v", seeded, err)
 	}
-	return &testServer{t: t, h: h, engine: h.(*gin.Engine), st: st}
+	return &testServer{t: t, h: a.Handler, engine: a.Handler.(*gin.Engine), st: st}
 }
 
 type response struct {

@@ -11,6 +11,7 @@ import (
 
 	"jingzhun/internal/localdate"
 	"jingzhun/internal/register"
+	"jingzhun/internal/service"
 	"jingzhun/internal/store"
 )
 
@@ -536,4 +537,48 @@ func (s *Server) householdHistory(c *gin.Context) {
 		out.Items[i] = s.auditDTO(it)
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// TransferRequest moves a member to another household.
+type TransferRequest struct {
+	ToHouseholdID int64  `json:"to_household_id"`
+	Relation      string `json:"relation" example:"spouse"`
+	Reason        string `json:"reason" example:"marriage"`
+	Note          string `json:"note"`
+	FromVersion   int64  `json:"from_version"`
+	ToVersion     int64  `json:"to_version"`
+}
+
+// transferMember godoc
+//
+//	@Summary		Move a member to another household (婚姻, 分户, 并户)
+//	@Description	Keeps the person's record and history; both households' versions must be the ones the caller saw (else 409). Audited on both households.
+//	@Tags			households
+//	@Accept			json
+//	@Security		Bearer
+//	@Param			id		path	int				true	"member id"
+//	@Param			body	body	TransferRequest	true	"target household, new relation, reason"
+//	@Success		204
+//	@Failure		404	{object}	ErrorBody
+//	@Failure		409	{object}	ErrorBody
+//	@Failure		422	{object}	ErrorBody
+//	@Router			/members/{id}/transfer [post]
+func (s *Server) transferMember(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	var in TransferRequest
+	if err := bindJSON(c, s.opt.BodyLimit, &in); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	err = s.Households.TransferMember(c.Request.Context(), actor(c), service.Transfer{MemberID: id, ToHouseholdID: in.ToHouseholdID,
+		Relation: in.Relation, Reason: in.Reason, Note: in.Note, FromVersion: in.FromVersion, ToVersion: in.ToVersion})
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -161,3 +161,57 @@ func TestHouseholdValidation(t *testing.T) {
 		t.Fatalf("unknown field: %d", r.Code)
 	}
 }
+
+func TestMemberTransfer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := newServer(t, st)
+		officer := s.as("officer-530103012004")
+		type hh struct {
+			ID      int64 `json:"id"`
+			Version int64 `json:"version"`
+			Members []struct {
+				ID       int64  `json:"id"`
+				Relation string `json:"relation"`
+			} `json:"members"`
+		}
+		create := func(code string, ids ...string) hh {
+			r := s.do(req{method: "POST", path: "/api/v1/households", token: officer.token, body: householdBody(code, "530103012004", ids...)})
+			if r.Code != 201 {
+				t.Fatalf("create %s: %d %s", code, r.Code, r.Body)
+			}
+			var h hh
+			r.json(t, &h)
+			return h
+		}
+		a := create("A-1", personID("1970-01-01", 11), personID("1972-02-02", 12))
+		b := create("B-1", personID("1971-03-03", 13))
+		path := fmt.Sprintf("/api/v1/members/%d/transfer", a.Members[1].ID)
+		body := map[string]any{"to_household_id": b.ID, "relation": "spouse", "reason": "marriage", "note": "嫁入",
+			"from_version": a.Version, "to_version": b.Version}
+
+		head := map[string]any{"to_household_id": b.ID, "relation": "spouse", "reason": "marriage", "from_version": a.Version, "to_version": b.Version}
+		if r := s.do(req{method: "POST", path: fmt.Sprintf("/api/v1/members/%d/transfer", a.Members[0].ID), token: officer.token, body: head}); r.Code != 422 {
+			t.Fatalf("moving the head: %d %s", r.Code, r.Body)
+		}
+		stale := map[string]any{"to_household_id": b.ID, "relation": "spouse", "reason": "marriage", "from_version": a.Version, "to_version": b.Version + 5}
+		if r := s.do(req{method: "POST", path: path, token: officer.token, body: stale}); r.Code != 409 {
+			t.Fatalf("stale transfer: %d %s", r.Code, r.Body)
+		}
+		if r := s.do(req{method: "POST", path: path, token: officer.token, body: body}); r.Code != 204 {
+			t.Fatalf("transfer: %d %s", r.Code, r.Body)
+		}
+		var a2, b2 hh
+		s.do(req{method: "GET", path: fmt.Sprint("/api/v1/households/", a.ID), token: officer.token}).json(t, &a2)
+		s.do(req{method: "GET", path: fmt.Sprint("/api/v1/households/", b.ID), token: officer.token}).json(t, &b2)
+		if len(a2.Members) != 1 || len(b2.Members) != 2 || b2.Members[1].ID != a.Members[1].ID || b2.Members[1].Relation != "spouse" {
+			t.Fatalf("after transfer: %+v %+v", a2, b2)
+		}
+		if a2.Version != a.Version+1 || b2.Version != b.Version+1 {
+			t.Fatalf("versions not bumped: %d %d", a2.Version, b2.Version)
+		}
+		r := s.do(req{method: "GET", path: fmt.Sprint("/api/v1/households/", b.ID, "/history"), token: officer.token})
+		if !strings.Contains(r.Body.String(), `"action":"household.member_in"`) || !strings.Contains(r.Body.String(), "来自户 A-1") {
+			t.Fatalf("history of the receiving household: %s", r.Body)
+		}
+	})
+}

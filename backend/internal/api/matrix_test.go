@@ -49,12 +49,15 @@ var authorization = map[string][]string{
 	"POST /api/v1/users/:id/password-reset": {"admin"},
 	"GET /api/v1/audit-events":              {"auditor"},
 	"GET /api/v1/audit-events/export":       {"auditor"},
+	"GET /api/v1/code-lists":                householders,
+	"GET /api/v1/villages/:code/groups":     householders,
 	"GET /api/v1/households":                readers,
 	"POST /api/v1/households":               editors,
 	"GET /api/v1/households/:id":            readers,
 	"PUT /api/v1/households/:id":            editors,
 	"DELETE /api/v1/households/:id":         editors,
 	"GET /api/v1/households/:id/history":    readers,
+	"POST /api/v1/members/:id/transfer":     editors,
 	"POST /api/v1/evaluations":              {"district", "street", "check_team"},
 }
 

@@ -39,6 +39,7 @@ type Services struct {
 	Departments *service.Departments
 	Work        *service.Work
 	Households  *service.Households
+	CodeLists   *service.CodeLists
 	Evaluations Evaluator
 }
 
@@ -114,12 +115,15 @@ func Routes() []Route {
 		{Method: "POST", Path: "/users/:id/password-reset", Roles: adminOnly, Handler: (*Server).resetPassword},
 		{Method: "GET", Path: "/audit-events", Roles: auditorOnly, Handler: (*Server).listAudit},
 		{Method: "GET", Path: "/audit-events/export", Roles: auditorOnly, Handler: (*Server).exportAudit},
+		{Method: "GET", Path: "/code-lists", Roles: householders, Handler: (*Server).codeLists},
+		{Method: "GET", Path: "/villages/:code/groups", Roles: householders, Handler: (*Server).villageGroups},
 		{Method: "GET", Path: "/households", Roles: householdReaders, Handler: (*Server).listHouseholds},
 		{Method: "POST", Path: "/households", Roles: householdEditors, Handler: (*Server).createHousehold},
 		{Method: "GET", Path: "/households/:id", Roles: householdReaders, Handler: (*Server).getHousehold},
 		{Method: "PUT", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).updateHousehold},
 		{Method: "DELETE", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).deleteHousehold},
 		{Method: "GET", Path: "/households/:id/history", Roles: householdReaders, Handler: (*Server).householdHistory},
+		{Method: "POST", Path: "/members/:id/transfer", Roles: householdEditors, Handler: (*Server).transferMember},
 		{Method: "POST", Path: "/evaluations", Roles: evaluators, Handler: (*Server).evaluate},
 	}
 }

@@ -288,6 +288,30 @@ const docTemplate = `{
                 }
             }
         },
+        "/code-lists": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "regions"
+                ],
+                "summary": "The register's code lists, with Chinese and English labels",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CodeListsResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/departments": {
             "get": {
                 "security": [
@@ -726,6 +750,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/members/{id}/transfer": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Keeps the person's record and history; both households' versions must be the ones the caller saw (else 409). Audited on both households.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Move a member to another household (婚姻, 分户, 并户)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "target household, new relation, reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.TransferRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/regions": {
             "get": {
                 "security": [
@@ -971,6 +1053,39 @@ const docTemplate = `{
                 }
             }
         },
+        "/villages/{code}/groups": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "regions"
+                ],
+                "summary": "The village groups (村民小组) of a village",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.VillageGroupsResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/work": {
             "get": {
                 "security": [
@@ -1070,6 +1185,37 @@ const docTemplate = `{
                 },
                 "registered_on": {
                     "type": "string"
+                }
+            }
+        },
+        "api.CodeItemDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "illness"
+                },
+                "label_en": {
+                    "type": "string",
+                    "example": "illness"
+                },
+                "label_zh": {
+                    "type": "string",
+                    "example": "因病"
+                }
+            }
+        },
+        "api.CodeListsResponse": {
+            "type": "object",
+            "properties": {
+                "lists": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {
+                            "$ref": "#/definitions/api.CodeItemDTO"
+                        }
+                    }
                 }
             }
         },
@@ -2146,6 +2292,31 @@ const docTemplate = `{
                 }
             }
         },
+        "api.TransferRequest": {
+            "type": "object",
+            "properties": {
+                "from_version": {
+                    "type": "integer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "marriage"
+                },
+                "relation": {
+                    "type": "string",
+                    "example": "spouse"
+                },
+                "to_household_id": {
+                    "type": "integer"
+                },
+                "to_version": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.UpdateUserRequest": {
             "type": "object",
             "properties": {
@@ -2246,6 +2417,29 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string"
+                }
+            }
+        },
+        "api.VillageGroupDTO": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "第3村民小组"
+                }
+            }
+        },
+        "api.VillageGroupsResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.VillageGroupDTO"
+                    }
                 }
             }
         },

@@ -18,12 +18,18 @@ import (
 	"jingzhun/internal/web"
 )
 
+// App is the wired system.
+type App struct {
+	Handler   http.Handler
+	Reference *service.Reference // seeds regions, departments, code lists on first start
+	Demo      *service.Demo      // seeds demo accounts and data (serve --demo)
+}
+
 // Wire builds every service and the HTTP handler from a store and config.
-// Tests call it too, so the test server is the real one.
-func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, ready func() bool) (http.Handler, *service.Demo, error) {
+func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, ready func() bool) (*App, error) {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	now := time.Now
 	sum := sha256.Sum256(key)
@@ -32,15 +38,16 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	audit := service.NewAuditLog(st, now, loc)
 	regions, err := service.NewRegions(st)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	depts := service.NewDepartments(st)
+	codeLists := service.NewCodeLists(st)
 	sessions, err := service.NewSessions(st, signer, hasher, audit, regions, service.SessionPolicy{
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, Idle: cfg.SessionIdle, Limit: cfg.SessionLimit,
 		MaxFailures: 5, LockDuration: 30 * time.Minute,
 	}, now, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	h, err := api.New(api.Services{
 		Sessions:    sessions,
@@ -50,6 +57,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Departments: depts,
 		Work:        service.NewWork(st, now),
 		Households:  service.NewHouseholds(st, audit, regions, now),
+		CodeLists:   codeLists,
 		Evaluations: nil, // WIP
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses,
@@ -57,7 +65,11 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		TrustedProxies: cfg.TrustedProxies, Loc: loc, Ping: st.Ping, Ready: ready, SPA: web.SPA(),
 	}, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return h, service.NewDemo(st, hasher, regions, depts), nil
+	return &App{
+		Handler:   h,
+		Reference: service.NewReference(st, regions, depts, codeLists),
+		Demo:      service.NewDemo(st, hasher, regions, depts),
+	}, nil
 }

@@ -32,8 +32,8 @@ type DemoAccount struct {
 	Scope    string // Chinese description
 }
 
-// Seed fills an empty database with the regions, the departments and the
-// demo accounts of api-contract.md, all with one password. It does nothing and
+// Seed fills a database without accounts with the demo accounts of
+// api-contract.md, all with one password (reference data must be in place). It does nothing and
 // returns seeded=false when the database already has accounts. Demo accounts
 // are not asked to change their password (demo mode only).
 func (d *Demo) Seed(ctx context.Context, password string) (accounts []DemoAccount, seeded bool, err error) {
@@ -46,12 +46,6 @@ func (d *Demo) Seed(ctx context.Context, password string) (accounts []DemoAccoun
 	}
 	if p := auth.PasswordProblem("", password); p != "" {
 		return nil, false, fmt.Errorf("JZ_DEMO_PASSWORD: %s", p)
-	}
-	if err := d.regions.Seed(ctx); err != nil {
-		return nil, false, err
-	}
-	if err := d.departments.Seed(ctx); err != nil {
-		return nil, false, err
 	}
 	tree, err := d.regions.Tree(ctx)
 	if err != nil {

@@ -69,6 +69,15 @@ func (s *Households) checkPlace(ctx context.Context, actor access.Actor, h *regi
 		return apperr.Invalid(apperr.Detail{Field: "village_code", Message: "该行政村不在您的管辖范围内"})
 	}
 	h.StreetCode = tree.Villages[i].StreetCode
+	if h.GroupID != nil {
+		gs, err := s.regions.Groups(ctx, h.VillageCode)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(gs, func(g store.VillageGroup) bool { return g.ID == *h.GroupID }) {
+			return apperr.Invalid(apperr.Detail{Field: "group_id", Message: "该村民小组不属于所选行政村"})
+		}
+	}
 	return nil
 }
 
@@ -197,11 +206,79 @@ func (s *Households) History(ctx context.Context, actor access.Actor, id int64) 
 	return out, nil
 }
 
-
 func changesOf(fcs []register.FieldChange) []Change {
 	out := make([]Change, len(fcs))
 	for i, c := range fcs {
 		out[i] = Change(c)
 	}
 	return out
+}
+
+// Transfer is a member moving to another household (婚姻迁入, 分户, 并户).
+type Transfer struct {
+	MemberID      int64
+	ToHouseholdID int64
+	Relation      string // relation to the new household's head
+	Reason        string // transfer_reason code
+	Note          string
+	FromVersion   int64 // versions of the two households the caller saw
+	ToVersion     int64
+}
+
+// TransferMember moves a person to another household in the caller's scope,
+// keeping the person's record and history. The household left behind must
+// keep a member and exactly one head.
+func (s *Households) TransferMember(ctx context.Context, actor access.Actor, t Transfer) error {
+	var ds []apperr.Detail
+	if !register.Valid("transfer_reason", t.Reason) {
+		ds = append(ds, apperr.Detail{Field: "reason", Message: "请选择迁移原因"})
+	}
+	if !register.Valid("relation", t.Relation) || t.Relation == "head" {
+		ds = append(ds, apperr.Detail{Field: "relation", Message: "请选择与新户户主的关系（不能是户主）"})
+	}
+	if len(ds) > 0 {
+		return apperr.Invalid(ds...)
+	}
+	return apperr.Wrap(s.store.InTx(ctx, func(ctx context.Context) error {
+		fromID, err := s.store.HouseholdOfMember(ctx, actor.Scope, t.MemberID)
+		if err != nil {
+			return err
+		}
+		if fromID == t.ToHouseholdID {
+			return apperr.Invalid(apperr.Detail{Field: "to_household_id", Message: "该成员已在此户"})
+		}
+		from, err := s.store.Household(ctx, actor.Scope, fromID)
+		if err != nil {
+			return err
+		}
+		to, err := s.store.Household(ctx, actor.Scope, t.ToHouseholdID)
+		if err != nil {
+			return err
+		}
+		var moving register.Member
+		for _, m := range from.Members {
+			if m.ID == t.MemberID {
+				moving = m
+			}
+		}
+		if len(from.Members) == 1 {
+			return apperr.Invalid(apperr.Detail{Field: "member_id", Message: "该户只有这一名成员：请改为删除原户，或由新户录入"})
+		}
+		if moving.Relation == "head" {
+			return apperr.Invalid(apperr.Detail{Field: "member_id", Message: "户主不能直接迁出：请先在原户另行指定户主"})
+		}
+		tr := &store.MemberTransfer{MemberID: t.MemberID, FromHouseholdID: from.ID, ToHouseholdID: to.ID,
+			Reason: t.Reason, Note: truncate(t.Note, 500), At: s.now().UTC(), By: actor.Username}
+		if err := s.store.MoveMember(ctx, tr, t.Relation, t.FromVersion, t.ToVersion); err != nil {
+			return err
+		}
+		changes := []Change{{Field: "member", Before: moving.Name, After: nil}, {Field: "id_number", Before: moving.IDNumber, After: nil}}
+		if err := s.audit.Record(ctx, actor, Entry{Action: "household.member_out", ObjectType: "household",
+			ObjectID: strconv.FormatInt(from.ID, 10), Changes: changes, Reason: register.Label("transfer_reason", t.Reason) + "：迁往户 " + to.Code}); err != nil {
+			return err
+		}
+		changes = []Change{{Field: "member", Before: nil, After: moving.Name}, {Field: "id_number", Before: nil, After: moving.IDNumber}}
+		return s.audit.Record(ctx, actor, Entry{Action: "household.member_in", ObjectType: "household",
+			ObjectID: strconv.FormatInt(to.ID, 10), Changes: changes, Reason: register.Label("transfer_reason", t.Reason) + "：来自户 " + from.Code})
+	}), "transfer member")
 }

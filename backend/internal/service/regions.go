@@ -83,3 +83,9 @@ func (r *Regions) Seed(ctx context.Context) error {
 	r.mu.Unlock()
 	return nil
 }
+
+// Groups lists a village's groups (村民小组).
+func (r *Regions) Groups(ctx context.Context, villageCode string) ([]store.VillageGroup, error) {
+	gs, err := r.store.VillageGroups(ctx, villageCode)
+	return gs, apperr.Wrap(err, "village groups")
+}

@@ -305,3 +305,65 @@ func (s *Store) DeleteHousehold(ctx context.Context, sc access.Scope, id, versio
 		return s.conn(ctx).Model(&memberRow{}).Where("household_id = ?", id).Update("active_id_key", nil).Error
 	})
 }
+
+// MemberTransfer records a person moving between households.
+type MemberTransfer struct {
+	ID              int64 `gorm:"primaryKey"`
+	MemberID        int64
+	FromHouseholdID int64
+	ToHouseholdID   int64
+	Reason          string
+	Note            string
+	At              time.Time
+	By              string
+}
+
+// HouseholdOfMember returns the id of the live household in scope holding a member.
+func (s *Store) HouseholdOfMember(ctx context.Context, sc access.Scope, memberID int64) (int64, error) {
+	var row struct{ ID int64 }
+	err := inScope(s.conn(ctx).Table("households"), sc, "households").
+		Select("households.id").Joins("JOIN members ON members.household_id = households.id").
+		Where("members.id = ? AND households.deleted_at IS NULL", memberID).Take(&row).Error
+	if err != nil {
+		return 0, notFound(err, "成员")
+	}
+	return row.ID, nil
+}
+
+// MoveMember moves a member to another household under a new relation, keeps
+// the member's row (and so its history), bumps both households' versions
+// (checked against the versions the caller saw) and records the transfer.
+func (s *Store) MoveMember(ctx context.Context, t *MemberTransfer, relation string, fromVersion, toVersion int64) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.conn(ctx)
+		for _, hv := range [][2]int64{{t.FromHouseholdID, fromVersion}, {t.ToHouseholdID, toVersion}} {
+			res := db.Model(&householdRow{}).Where("id = ? AND version = ? AND deleted_at IS NULL", hv[0], hv[1]).
+				Updates(map[string]any{"version": hv[1] + 1, "updated_at": t.At, "updated_by": t.By})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return apperr.New(apperr.VersionConflict, "相关农户的信息已被他人修改，请刷新后重试")
+			}
+		}
+		var maxSort int
+		if err := db.Model(&memberRow{}).Where("household_id = ?", t.ToHouseholdID).Select("COALESCE(MAX(sort), 0)").Scan(&maxSort).Error; err != nil {
+			return err
+		}
+		res := db.Model(&memberRow{}).Where("id = ? AND household_id = ?", t.MemberID, t.FromHouseholdID).
+			Updates(map[string]any{"household_id": t.ToHouseholdID, "relation": relation, "sort": maxSort + 1})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return apperr.NotFoundf("成员")
+		}
+		return db.Create(t).Error
+	})
+}
+
+// TransfersOfHousehold lists the transfers into or out of a household.
+func (s *Store) TransfersOfHousehold(ctx context.Context, householdID int64) ([]MemberTransfer, error) {
+	var ts []MemberTransfer
+	return ts, s.conn(ctx).Where("from_household_id = ? OR to_household_id = ?", householdID, householdID).Order("id DESC").Find(&ts).Error
+}

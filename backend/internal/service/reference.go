@@ -1,0 +1,54 @@
+package service
+
+import (
+	"context"
+
+	"jingzhun/internal/apperr"
+	"jingzhun/internal/store"
+)
+
+// Reference seeds the reference data every installation needs — regions,
+// departments and code lists — on first start, demo or not.
+type Reference struct {
+	store       *store.Store
+	regions     *Regions
+	departments *Departments
+	codeLists   *CodeLists
+}
+
+// NewReference builds the reference-data seeder.
+func NewReference(st *store.Store, r *Regions, d *Departments, c *CodeLists) *Reference {
+	return &Reference{store: st, regions: r, departments: d, codeLists: c}
+}
+
+// Ensure seeds whatever reference table is still empty.
+func (r *Reference) Ensure(ctx context.Context) error {
+	return apperr.Wrap(r.store.InTx(ctx, func(ctx context.Context) error {
+		tree, err := r.store.Regions(ctx)
+		if err != nil {
+			return err
+		}
+		if len(tree.Streets) == 0 {
+			if err := r.regions.Seed(ctx); err != nil {
+				return err
+			}
+		}
+		ds, err := r.store.Departments(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ds) == 0 {
+			if err := r.departments.Seed(ctx); err != nil {
+				return err
+			}
+		}
+		items, err := r.store.CodeItems(ctx)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return r.codeLists.Seed(ctx)
+		}
+		return nil
+	}), "reference data")
+}
