@@ -40,6 +40,7 @@ type Services struct {
 	Work        *service.Work
 	Households  *service.Households
 	CodeLists   *service.CodeLists
+	Attachments *service.Attachments
 	Evaluations Evaluator
 }
 
@@ -54,6 +55,7 @@ type Options struct {
 	BodyLimit      int64
 	EvalBodyLimit  int64
 	EvalMaxHouses  int
+	UploadLimit    int64
 	LoginPerMinute int
 	SecureCookie   bool
 	RefreshTTL     time.Duration
@@ -123,6 +125,10 @@ func Routes() []Route {
 		{Method: "PUT", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).updateHousehold},
 		{Method: "DELETE", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).deleteHousehold},
 		{Method: "GET", Path: "/households/:id/history", Roles: householdReaders, Handler: (*Server).householdHistory},
+		{Method: "GET", Path: "/households/:id/attachments", Roles: householdReaders, Handler: (*Server).listAttachments},
+		{Method: "POST", Path: "/households/:id/attachments", Roles: householdEditors, Handler: (*Server).uploadAttachment},
+		{Method: "GET", Path: "/attachments/:id", Roles: householdReaders, Handler: (*Server).downloadAttachment},
+		{Method: "DELETE", Path: "/attachments/:id", Roles: householdEditors, Handler: (*Server).deleteAttachment},
 		{Method: "POST", Path: "/members/:id/transfer", Roles: householdEditors, Handler: (*Server).transferMember},
 		{Method: "POST", Path: "/evaluations", Roles: evaluators, Handler: (*Server).evaluate},
 	}

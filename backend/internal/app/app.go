@@ -58,9 +58,10 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Work:        service.NewWork(st, now),
 		Households:  service.NewHouseholds(st, audit, regions, now),
 		CodeLists:   codeLists,
+		Attachments: service.NewAttachments(st, audit, cfg.UploadLimit, now),
 		Evaluations: nil, // WIP
 	}, api.Options{
-		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses,
+		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses, UploadLimit: cfg.UploadLimit,
 		LoginPerMinute: cfg.LoginPerMinute, SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,
 		TrustedProxies: cfg.TrustedProxies, Loc: loc, Ping: st.Ping, Ready: ready, SPA: web.SPA(),
 	}, log)

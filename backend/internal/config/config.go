@@ -34,6 +34,7 @@ type Config struct {
 	BodyLimit      int64 // ordinary JSON request bodies, bytes (JZ_BODY_LIMIT)
 	EvalBodyLimit  int64 // POST /evaluations body, bytes (JZ_EVAL_BODY_LIMIT)
 	EvalMaxHouses  int   // households per evaluation request (JZ_EVAL_MAX_HOUSEHOLDS)
+	UploadLimit    int64 // largest attachment, bytes (JZ_UPLOAD_LIMIT)
 
 	// Argon2id cost. Tests lower it; production keeps the OWASP minimum or more.
 	Argon2MemoryKiB uint32 // JZ_ARGON2_MEMORY_KIB
@@ -57,6 +58,7 @@ func Default() Config {
 		BodyLimit:       1 << 20,
 		EvalBodyLimit:   32 << 20,
 		EvalMaxHouses:   10000,
+		UploadLimit:     10 << 20,
 		Argon2MemoryKiB: 19 * 1024,
 		Argon2Time:      2,
 		LogLevel:        "info",
@@ -157,6 +159,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	size("JZ_BODY_LIMIT", &c.BodyLimit)
 	size("JZ_EVAL_BODY_LIMIT", &c.EvalBodyLimit)
 	integer("JZ_EVAL_MAX_HOUSEHOLDS", &c.EvalMaxHouses)
+	size("JZ_UPLOAD_LIMIT", &c.UploadLimit)
 	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
 	u32("JZ_ARGON2_TIME", &c.Argon2Time)
 	str("JZ_LOG_LEVEL", &c.LogLevel)
@@ -177,7 +180,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("configuration: token and session lifetimes must be positive")
 	case c.LoginPerMinute <= 0:
 		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
-	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0:
+	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0:
 		return fmt.Errorf("configuration: body and household limits must be positive")
 	case c.Argon2MemoryKiB < 8 || c.Argon2Time < 1:
 		return fmt.Errorf("configuration: argon2 cost too low")
