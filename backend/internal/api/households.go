@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -581,4 +582,34 @@ func (s *Server) transferMember(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// exportHouseholds godoc
+//
+//	@Summary		Export the filtered household list as XLSX
+//	@Description	Every matching household in the caller's scope (not only one page), ID numbers masked.
+//	@Tags			households
+//	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Security		Bearer
+//	@Param			street		query	string	false	"street code"
+//	@Param			village		query	string	false	"village code"
+//	@Param			status		query	string	false	"status"
+//	@Param			attribute	query	string	false	"poverty attribute"
+//	@Param			cause		query	string	false	"cause"
+//	@Param			q			query	string	false	"name or code"
+//	@Success		200			{file}	file
+//	@Router			/households/export [get]
+func (s *Server) exportHouseholds(c *gin.Context) {
+	f, err := householdFilter(c)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	name := fmt.Sprintf("households-%s.xlsx", time.Now().In(s.opt.Loc).Format("20060102-150405"))
+	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	if err := s.Households.Export(c.Request.Context(), actor(c), f, c.Writer); err != nil {
+		c.Header("Content-Disposition", "")
+		fail(c, s.log, err)
+	}
 }

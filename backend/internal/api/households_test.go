@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"jingzhun/internal/idcard"
 	"jingzhun/internal/store"
@@ -95,6 +98,19 @@ func TestHouseholdLifecycle(t *testing.T) {
 		if !strings.Contains(list.Body.String(), `"total":1`) || strings.Contains(list.Body.String(), headID) ||
 			!strings.Contains(list.Body.String(), headID[:6]+"********"+headID[14:]) {
 			t.Fatalf("district list (masked ID): %s", list.Body)
+		}
+
+		x := s.do(req{method: "GET", path: "/api/v1/households/export?village=530103012004", token: district.token})
+		if x.Code != 200 || !strings.Contains(x.Header().Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("export: %d %v", x.Code, x.Header())
+		}
+		book, err := excelize.OpenReader(bytes.NewReader(x.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := book.GetRows("农户名单")
+		if len(rows) != 2 || rows[1][0] != "530103012004-0001" || rows[1][5] != headID[:6]+"********"+headID[14:] || rows[1][7] != "建档立卡未脱贫" {
+			t.Fatalf("export rows: %v", rows)
 		}
 
 		// Two edits from the same version: the second is a conflict, nothing of it written.

@@ -53,6 +53,7 @@ var authorization = map[string][]string{
 	"GET /api/v1/villages/:code/groups":       householders,
 	"GET /api/v1/households":                  readers,
 	"POST /api/v1/households":                 editors,
+	"GET /api/v1/households/export":           readers,
 	"GET /api/v1/households/:id":              readers,
 	"PUT /api/v1/households/:id":              editors,
 	"DELETE /api/v1/households/:id":           editors,

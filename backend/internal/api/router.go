@@ -121,6 +121,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/villages/:code/groups", Roles: householders, Handler: (*Server).villageGroups},
 		{Method: "GET", Path: "/households", Roles: householdReaders, Handler: (*Server).listHouseholds},
 		{Method: "POST", Path: "/households", Roles: householdEditors, Handler: (*Server).createHousehold},
+		{Method: "GET", Path: "/households/export", Roles: householdReaders, Handler: (*Server).exportHouseholds},
 		{Method: "GET", Path: "/households/:id", Roles: householdReaders, Handler: (*Server).getHousehold},
 		{Method: "PUT", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).updateHousehold},
 		{Method: "DELETE", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).deleteHousehold},

@@ -599,6 +599,69 @@ const docTemplate = `{
                 }
             }
         },
+        "/households/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Every matching household in the caller's scope (not only one page), ID numbers masked.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Export the filtered household list as XLSX",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "poverty attribute",
+                        "name": "attribute",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "cause",
+                        "name": "cause",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "name or code",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    }
+                }
+            }
+        },
         "/households/{id}": {
             "get": {
                 "security": [

@@ -367,3 +367,23 @@ func (s *Store) TransfersOfHousehold(ctx context.Context, householdID int64) ([]
 	var ts []MemberTransfer
 	return ts, s.conn(ctx).Where("from_household_id = ? OR to_household_id = ?", householdID, householdID).Order("id DESC").Find(&ts).Error
 }
+
+// EachHousehold streams every matching list row in code order, in batches,
+// for exports of any size.
+func (s *Store) EachHousehold(ctx context.Context, sc access.Scope, f HouseholdFilter, fn func(HouseholdListRow) error) error {
+	f.PageSize = 1000
+	for f.Page = 1; ; f.Page++ {
+		rows, _, err := s.Households(ctx, sc, f)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < f.PageSize {
+			return nil
+		}
+	}
+}
