@@ -3,8 +3,6 @@
 //
 //	jingzhun serve [--demo] [--addr 127.0.0.1:8080] [--data-dir ./data] [--db mysql://…]
 //	jingzhun migrate
-//	jingzhun evaluate [-i FILE]
-//	jingzhun gen -n N [-seed S] [-o FILE]
 package main
 
 import (
@@ -28,10 +26,8 @@ import (
 
 	"jingzhun/internal/app"
 	"jingzhun/internal/config"
-	"jingzhun/internal/evaluation"
 	"jingzhun/internal/service"
 	"jingzhun/internal/store"
-	"jingzhun/internal/synth"
 )
 
 const usage = `jingzhun — 盘龙区贫困对象动态管理暨精准识别
@@ -39,8 +35,6 @@ const usage = `jingzhun — 盘龙区贫困对象动态管理暨精准识别
 Usage:
   jingzhun serve [--demo] [--addr HOST:PORT] [--data-dir DIR] [--db mysql://user:pass@host:port/db]
   jingzhun migrate [--data-dir DIR] [--db DSN]
-  jingzhun evaluate [-i FILE]          evaluate an envelope (household-v1) to standard output
-  jingzhun gen -n N [-seed S] [-o FILE] write a synthetic evaluation envelope
 
 Every flag has a JZ_ environment variable; see deploy/README.md.
 `
@@ -59,10 +53,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exit(serve(args[1:], stdout, stderr), stderr)
 	case "migrate":
 		return exit(migrate(args[1:], stdout, stderr), stderr)
-	case "evaluate":
-		return evaluation.Command(args[1:], stdin, stdout, stderr)
-	case "gen":
-		return synth.GenCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
