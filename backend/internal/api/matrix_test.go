@@ -41,7 +41,7 @@ var authorization = map[string][]string{
 	"POST /api/v1/auth/password":              allRoles,
 	"GET /api/v1/me":                          allRoles,
 	"GET /api/v1/work":                        allRoles,
-	"GET /api/v1/regions":                     householders,
+	"GET /api/v1/regions":                     append(slices.Clone(householders), "admin"),
 	"GET /api/v1/departments":                 append(slices.Clone(householders), "admin"),
 	"GET /api/v1/users":                       {"admin"},
 	"POST /api/v1/users":                      {"admin"},

@@ -92,7 +92,10 @@ var (
 	everyone     = access.Roles
 	householders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Department, access.Street, access.District, access.Supervisor}
 	adminOnly    = []access.Role{access.Admin}
-	auditorOnly  = []access.Role{access.Auditor}
+	// The administrator assigns scopes, so reads the regions and departments
+	// (reference data, not household data).
+	withAdmin   = append(append([]access.Role{}, householders...), access.Admin)
+	auditorOnly = []access.Role{access.Auditor}
 	// Department liaisons get their own, field-limited endpoints (departments.md).
 	householdReaders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District, access.Supervisor}
 	householdEditors = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District}
@@ -109,8 +112,8 @@ func Routes() []Route {
 		{Method: "POST", Path: "/auth/password", Roles: everyone, DuringPasswordChange: true, Handler: (*Server).changePassword},
 		{Method: "GET", Path: "/me", Roles: everyone, Handler: (*Server).me},
 		{Method: "GET", Path: "/work", Roles: everyone, Handler: (*Server).work},
-		{Method: "GET", Path: "/regions", Roles: householders, Handler: (*Server).regions},
-		{Method: "GET", Path: "/departments", Roles: append(append([]access.Role{}, householders...), access.Admin), Handler: (*Server).departments},
+		{Method: "GET", Path: "/regions", Roles: withAdmin, Handler: (*Server).regions},
+		{Method: "GET", Path: "/departments", Roles: withAdmin, Handler: (*Server).departments},
 		{Method: "GET", Path: "/users", Roles: adminOnly, Handler: (*Server).listUsers},
 		{Method: "POST", Path: "/users", Roles: adminOnly, Handler: (*Server).createUser},
 		{Method: "PATCH", Path: "/users/:id", Roles: adminOnly, Handler: (*Server).updateUser},

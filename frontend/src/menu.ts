@@ -1,0 +1,34 @@
+import type { Component } from 'vue'
+import { Document, House, HomeFilled, MapLocation, User } from '@element-plus/icons-vue'
+import type { Role } from './api/auth'
+
+// The menu of each role. The server decides what a role may do; this only
+// hides what would answer 403 anyway. The router reads the same table, so a
+// page can never be in a menu its route guard refuses.
+export interface MenuItem {
+  path: string
+  name: string // route name
+  label: string // i18n key
+  icon: Component
+  roles: Role[] | 'all'
+}
+
+export const householdReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
+export const regionReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor', 'admin']
+
+export const menu: MenuItem[] = [
+  { path: '/', name: 'home', label: 'menu.home', icon: HomeFilled, roles: 'all' },
+  { path: '/households', name: 'households', label: 'menu.households', icon: House, roles: householdReaders },
+  { path: '/regions', name: 'regions', label: 'menu.regions', icon: MapLocation, roles: regionReaders },
+  { path: '/admin/users', name: 'users', label: 'menu.users', icon: User, roles: ['admin'] },
+  { path: '/audit', name: 'audit', label: 'menu.audit', icon: Document, roles: ['auditor'] },
+]
+
+export function allowed(roles: Role[] | 'all', role: Role | undefined): boolean {
+  if (!role) return false
+  return roles === 'all' || roles.includes(role)
+}
+
+export function menuFor(role: Role | undefined): MenuItem[] {
+  return menu.filter((m) => allowed(m.roles, role))
+}

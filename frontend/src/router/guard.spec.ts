@@ -1,0 +1,47 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { installGuards, routes } from './index'
+import { useSession } from '@/stores/session'
+import type { Me } from '@/api/auth'
+
+function me(role: Me['role'], must = false): Me {
+  return { username: 'u', display_name: 'U', role, scope: { streets: [], villages: [], department: null, team: null }, must_change_password: must }
+}
+
+async function navigate(to: string, who: Me | null) {
+  setActivePinia(createPinia())
+  const session = useSession()
+  vi.spyOn(session, 'restore').mockImplementation(async () => {
+    session.me = who
+    session.mustChange = who?.must_change_password ?? false
+    return who !== null
+  })
+  const router = createRouter({ history: createMemoryHistory(), routes })
+  installGuards(router)
+  await router.push(to)
+  return router.currentRoute.value
+}
+
+describe('route guards', () => {
+  beforeEach(() => vi.restoreAllMocks())
+  it('sends a visitor without a session to login, remembering the page', async () => {
+    const r = await navigate('/audit', null)
+    expect(r.name).toBe('login')
+    expect(r.query.redirect).toBe('/audit')
+  })
+  it('refuses a page outside the role with 403', async () => {
+    expect((await navigate('/admin/users', me('district'))).name).toBe('forbidden')
+    expect((await navigate('/households', me('admin'))).name).toBe('forbidden')
+  })
+  it('lets the role in', async () => {
+    expect((await navigate('/admin/users', me('admin'))).name).toBe('users')
+    expect((await navigate('/audit', me('auditor'))).name).toBe('audit')
+  })
+  it('holds a user who must change the password on the password page', async () => {
+    expect((await navigate('/households', me('district', true))).name).toBe('password')
+  })
+  it('answers 404 for unknown paths', async () => {
+    expect((await navigate('/no/such', me('district'))).name).toBe('not-found')
+  })
+})

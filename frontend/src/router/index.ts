@@ -1,0 +1,62 @@
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import type { Role } from '@/api/auth'
+import { menu, allowed } from '@/menu'
+import { useSession } from '@/stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    roles?: Role[] | 'all'
+    title?: string
+  }
+}
+
+const pages: Record<string, () => Promise<unknown>> = {
+  home: () => import('@/views/HomeView.vue'),
+  households: () => import('@/views/households/HouseholdListView.vue'),
+  regions: () => import('@/views/regions/RegionsView.vue'),
+  users: () => import('@/views/admin/UsersView.vue'),
+  audit: () => import('@/views/audit/AuditView.vue'),
+}
+
+// Menu pages take their roles from the menu table (src/menu.ts).
+const inLayout: RouteRecordRaw[] = [
+  ...menu.map((m) => ({
+    path: m.path === '/' ? '' : m.path.slice(1),
+    name: m.name,
+    component: pages[m.name],
+    meta: { roles: m.roles, title: m.label },
+  })),
+  {
+    path: 'password',
+    name: 'password',
+    component: () => import('@/views/PasswordView.vue'),
+    meta: { roles: 'all', title: 'menu.password' },
+  },
+  { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { roles: 'all' } },
+]
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+  { path: '/', component: () => import('@/layouts/MainLayout.vue'), children: inLayout },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { public: true } },
+]
+
+export function installGuards(router: Router) {
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true
+    const session = useSession()
+    if (!(await session.restore())) {
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    if (session.mustChange) return to.name === 'password' ? true : { name: 'password' }
+    if (!allowed(to.meta.roles ?? 'all', session.role)) return { name: 'forbidden' }
+    return true
+  })
+}
+
+export function makeRouter(): Router {
+  const router = createRouter({ history: createWebHistory(), routes })
+  installGuards(router)
+  return router
+}
