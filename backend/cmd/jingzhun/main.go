@@ -3,6 +3,8 @@
 //
 //	jingzhun serve [--demo] [--addr 127.0.0.1:8080] [--data-dir ./data] [--db mysql://…]
 //	jingzhun migrate
+//	jingzhun evaluate [-i FILE]
+//	jingzhun gen -n N [-seed S] [-o FILE]
 package main
 
 import (
@@ -26,8 +28,10 @@ import (
 
 	"jingzhun/internal/app"
 	"jingzhun/internal/config"
+	"jingzhun/internal/evaluation"
 	"jingzhun/internal/service"
 	"jingzhun/internal/store"
+	"jingzhun/internal/synth"
 )
 
 const usage = `jingzhun — 盘龙区贫困对象动态管理暨精准识别
@@ -35,6 +39,8 @@ const usage = `jingzhun — 盘龙区贫困对象动态管理暨精准识别
 Usage:
   jingzhun serve [--demo] [--addr HOST:PORT] [--data-dir DIR] [--db mysql://user:pass@host:port/db]
   jingzhun migrate [--data-dir DIR] [--db DSN]
+  jingzhun evaluate [-i FILE]          evaluate an envelope (household-v1) to standard output
+  jingzhun gen -n N [-seed S] [-o FILE] write a synthetic evaluation envelope
 
 Every flag has a JZ_ environment variable; see deploy/README.md.
 `
@@ -53,6 +59,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exit(serve(args[1:], stdout, stderr), stderr)
 	case "migrate":
 		return exit(migrate(args[1:], stdout, stderr), stderr)
+	case "evaluate":
+		return evaluation.Command(args[1:], stdin, stdout, stderr)
+	case "gen":
+		return synth.GenCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -160,6 +170,14 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		accounts, seeded, err := a.Demo.Seed(ctx, cfg.DemoPassword)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
+		}
+		if seeded && cfg.DemoHouseholds > 0 {
+			start := time.Now()
+			hs, err := a.Demo.SeedHouseholds(ctx, cfg.DemoHouseholds)
+			if err != nil {
+				return fmt.Errorf("demo households: %w", err)
+			}
+			fmt.Fprintf(stdout, "演示户表 demo register: %d households in %s\n", hs.Households, time.Since(start).Round(time.Millisecond))
 		}
 		printDemo(stdout, accounts, seeded, cfg.DemoPassword)
 	}

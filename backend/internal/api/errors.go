@@ -23,6 +23,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Conflict:               http.StatusConflict,
 	apperr.UsernameTaken:          http.StatusConflict,
 	apperr.PayloadTooLarge:        http.StatusRequestEntityTooLarge,
+	apperr.InvalidEnvelope:        http.StatusBadRequest,
 	apperr.Validation:             http.StatusUnprocessableEntity,
 	apperr.RateLimited:            http.StatusTooManyRequests,
 	apperr.Internal:               http.StatusInternalServerError,

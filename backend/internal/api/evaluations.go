@@ -10,7 +10,7 @@ import (
 // evaluate godoc
 //
 //	@Summary		Evaluate households against the identification rules (stateless)
-//	@Description	Takes an evaluation envelope (household-v1: {"campaign": {...}, "households": [...]}) and answers {"campaign", "results", "summary"} exactly as the `jingzhun evaluate` command does; nothing is stored. Invalid households are results with outcome "invalid". At most 10,000 households and 32 MB (413 beyond, naming the limit). A document that is not an envelope is 400.
+//	@Description	Takes an evaluation envelope (household-v1: {"campaign": {...}, "households": [...]}) and answers {"campaign", "results", "summary"} exactly as the `jingzhun evaluate` command does; nothing is stored. Invalid households are results with outcome "invalid". At most 10,000 households and 32 MB (413 payload_too_large beyond, naming the limit). A document that is not an envelope at all (not JSON, campaign missing or ill-typed, households not an array, an unknown key beside them) is 400 invalid_envelope.
 //	@Tags			evaluations
 //	@Accept			json
 //	@Produce		json

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
 
+	"jingzhun/internal/interchange"
 	"jingzhun/internal/localdate"
 	"jingzhun/internal/register"
 	"jingzhun/internal/service"
@@ -612,4 +613,29 @@ func (s *Server) exportHouseholds(c *gin.Context) {
 		c.Header("Content-Disposition", "")
 		fail(c, s.log, err)
 	}
+}
+
+// householdInterchange godoc
+//
+//	@Summary		A household in the interchange format (household-v1)
+//	@Description	The household as household-v1.md describes it, for third parties and for `POST /evaluations`. Members who moved out are left out. A full-record read, audited.
+//	@Tags			households
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id	path		int	true	"household id"
+//	@Success		200	{object}	object	"household-v1 household"
+//	@Failure		404	{object}	ErrorBody
+//	@Router			/households/{id}/interchange [get]
+func (s *Server) householdInterchange(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	h, err := s.Households.Interchange(c.Request.Context(), actor(c), id)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", interchange.AppendHousehold(nil, &h))
 }

@@ -63,6 +63,9 @@ var authorization = map[string][]string{
 	"GET /api/v1/attachments/:id":             readers,
 	"DELETE /api/v1/attachments/:id":          editors,
 	"POST /api/v1/members/:id/transfer":       editors,
+	"POST /api/v1/households/import":          {"district"},
+	"GET /api/v1/households/import-template":  {"district"},
+	"GET /api/v1/households/:id/interchange":  readers,
 	"POST /api/v1/evaluations":                {"district", "street", "check_team"},
 }
 

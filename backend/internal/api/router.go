@@ -41,6 +41,7 @@ type Services struct {
 	Households  *service.Households
 	CodeLists   *service.CodeLists
 	Attachments *service.Attachments
+	Imports     *service.Imports
 	Evaluations Evaluator
 }
 
@@ -99,6 +100,8 @@ var (
 	// Department liaisons get their own, field-limited endpoints (departments.md).
 	householdReaders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District, access.Supervisor}
 	householdEditors = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District}
+	// The district loads the existing register (issue: register import).
+	importers = []access.Role{access.District}
 	// evaluators may call the stateless rules engine (api-contract.md).
 	evaluators = []access.Role{access.District, access.Street, access.CheckTeam}
 )
@@ -125,6 +128,9 @@ func Routes() []Route {
 		{Method: "GET", Path: "/households", Roles: householdReaders, Handler: (*Server).listHouseholds},
 		{Method: "POST", Path: "/households", Roles: householdEditors, Handler: (*Server).createHousehold},
 		{Method: "GET", Path: "/households/export", Roles: householdReaders, Handler: (*Server).exportHouseholds},
+		{Method: "POST", Path: "/households/import", Roles: importers, Handler: (*Server).importHouseholds},
+		{Method: "GET", Path: "/households/import-template", Roles: importers, Handler: (*Server).importTemplate},
+		{Method: "GET", Path: "/households/:id/interchange", Roles: householdReaders, Handler: (*Server).householdInterchange},
 		{Method: "GET", Path: "/households/:id", Roles: householdReaders, Handler: (*Server).getHousehold},
 		{Method: "PUT", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).updateHousehold},
 		{Method: "DELETE", Path: "/households/:id", Roles: householdEditors, Handler: (*Server).deleteHousehold},

@@ -413,7 +413,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Takes an evaluation envelope (household-v1: {\"campaign\": {...}, \"households\": [...]}) and answers {\"campaign\", \"results\", \"summary\"} exactly as the ` + "`" + `jingzhun evaluate` + "`" + ` command does; nothing is stored. Invalid households are results with outcome \"invalid\". At most 10,000 households and 32 MB (413 beyond, naming the limit). A document that is not an envelope is 400.",
+                "description": "Takes an evaluation envelope (household-v1: {\"campaign\": {...}, \"households\": [...]}) and answers {\"campaign\", \"results\", \"summary\"} exactly as the ` + "`" + `jingzhun evaluate` + "`" + ` command does; nothing is stored. Invalid households are results with outcome \"invalid\". At most 10,000 households and 32 MB (413 payload_too_large beyond, naming the limit). A document that is not an envelope at all (not JSON, campaign missing or ill-typed, households not an array, an unknown key beside them) is 400 invalid_envelope.",
                 "consumes": [
                     "application/json"
                 ],
@@ -652,6 +652,85 @@ const docTemplate = `{
                         "in": "query"
                     }
                 ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    }
+                }
+            }
+        },
+        "/households/import": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Multipart form with ` + "`" + `file` + "`" + `: an evaluation envelope (household-v1 JSON; its campaign is what the households are checked against) or the filled-in Excel template. Every household is checked first: one problem and nothing is imported (422 with the complete report: sheet, row, column, value, reason). A household already in the register with the same data is counted as unchanged, so the same file twice changes nothing the second time; an existing code with different data is a problem, never overwritten. At most 20,000 households per file.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Import an existing register (household-v1 JSON or the Excel template)",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "household-v1 JSON envelope or .xlsx template",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ImportReportDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ImportRejectedBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/households/import-template": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "The Excel template of the register import",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -948,6 +1027,46 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.Page-api_AuditEventDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/households/{id}/interchange": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The household as household-v1.md describes it, for third parties and for ` + "`" + `POST /evaluations` + "`" + `. Members who moved out are left out. A full-record read, audited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "A household in the interchange format (household-v1)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "household id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "household-v1 household",
+                        "schema": {
+                            "type": "object"
                         }
                     },
                     "404": {
@@ -2248,6 +2367,65 @@ const docTemplate = `{
                 },
                 "village_name": {
                     "type": "string"
+                }
+            }
+        },
+        "api.ImportProblemDTO": {
+            "type": "object",
+            "properties": {
+                "column": {
+                    "type": "string",
+                    "example": "身份证号"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "校验码错误"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 5
+                },
+                "sheet": {
+                    "type": "string",
+                    "example": "家庭成员"
+                },
+                "value": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.ImportRejectedBody": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "$ref": "#/definitions/api.ErrorDetail"
+                },
+                "report": {
+                    "$ref": "#/definitions/api.ImportReportDTO"
+                }
+            }
+        },
+        "api.ImportReportDTO": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "type": "integer"
+                },
+                "format": {
+                    "type": "string",
+                    "example": "xlsx"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ImportProblemDTO"
+                    }
+                },
+                "unchanged": {
+                    "type": "integer"
                 }
             }
         },

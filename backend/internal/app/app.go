@@ -59,7 +59,8 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Households:  service.NewHouseholds(st, audit, regions, now),
 		CodeLists:   codeLists,
 		Attachments: service.NewAttachments(st, audit, cfg.UploadLimit, now),
-		Evaluations: nil, // WIP
+		Imports:     service.NewImports(st, audit, regions, now),
+		Evaluations: service.Evaluations{},
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses, UploadLimit: cfg.UploadLimit,
 		LoginPerMinute: cfg.LoginPerMinute, SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,

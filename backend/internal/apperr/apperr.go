@@ -23,6 +23,7 @@ const (
 	Conflict               Code = "conflict"                 // state forbids it (duplicate, moved on)
 	UsernameTaken          Code = "username_taken"
 	PayloadTooLarge        Code = "payload_too_large"
+	InvalidEnvelope        Code = "invalid_envelope"  // an evaluation request that is not an envelope at all
 	Validation             Code = "validation_failed" // fields at fault, see Details
 	RateLimited            Code = "rate_limited"
 	Internal               Code = "internal"

@@ -22,6 +22,9 @@ type Config struct {
 
 	Demo         bool   // seed demo data on an empty database (JZ_DEMO)
 	DemoPassword string // password of every demo account (JZ_DEMO_PASSWORD)
+	// DemoHouseholds is about how many synthetic households --demo puts in
+	// the register (JZ_DEMO_HOUSEHOLDS; 0 = none).
+	DemoHouseholds int
 
 	JWTSecret    string        // HMAC key for access tokens; generated into DataDir when empty (JZ_JWT_SECRET)
 	AccessTTL    time.Duration // lifetime of an access token (JZ_ACCESS_TTL)
@@ -50,6 +53,7 @@ func Default() Config {
 		Addr:            "127.0.0.1:8080",
 		DataDir:         "./data",
 		DemoPassword:    "Jingzhun@2017",
+		DemoHouseholds:  2000,
 		AccessTTL:       15 * time.Minute,
 		RefreshTTL:      12 * time.Hour,
 		SessionIdle:     30 * time.Minute,
@@ -149,6 +153,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	str("JZ_DB_DSN", &c.DBDSN)
 	boolean("JZ_DEMO", &c.Demo)
 	str("JZ_DEMO_PASSWORD", &c.DemoPassword)
+	integer("JZ_DEMO_HOUSEHOLDS", &c.DemoHouseholds)
 	str("JZ_JWT_SECRET", &c.JWTSecret)
 	duration("JZ_ACCESS_TTL", &c.AccessTTL)
 	duration("JZ_REFRESH_TTL", &c.RefreshTTL)

@@ -121,6 +121,9 @@ var CodeLists = map[string][]CodeItem{
 		{"secondary_vocational", "中职", "secondary vocational"},
 		{"higher_vocational", "高职", "higher vocational"},
 		{"college", "大专及以上", "college and above"},
+		// From household-v1 imports, which give the stage only (register/interchange.go).
+		{"compulsory", "义务教育阶段（年级未详）", "compulsory education (grade not given)"},
+		{"beyond_compulsory", "义务教育后（学段未详）", "beyond compulsory (stage not given)"},
 	},
 	"health": {
 		{"healthy", "健康", "healthy"},
@@ -135,6 +138,7 @@ var CodeLists = map[string][]CodeItem{
 		{"intellectual", "智力残疾", "intellectual"},
 		{"mental", "精神残疾", "mental"},
 		{"multiple", "多重残疾", "multiple"},
+		{"unspecified", "残疾（类别未详）", "disabled (category not given)"}, // household-v1 imports
 	},
 	"labour_ability": {
 		{"ordinary", "普通劳动力", "ordinary labour"},

@@ -199,7 +199,10 @@ func (v *validator) member(p string, m *Member, today localdate.Date) {
 	v.code(p+"health", "health", m.Health, false)
 	v.length(p+"disease", m.Disease, 100)
 	v.code(p+"disability_category", "disability_category", m.DisabilityCategory, false)
-	if m.DisabilityCategory != "" && (m.DisabilityGrade == nil || *m.DisabilityGrade < 1 || *m.DisabilityGrade > 4) {
+	// An imported disability of unspecified category may lack its grade too;
+	// a grade given must still be 1–4.
+	gradeNeeded := m.DisabilityCategory != "" && m.DisabilityCategory != DisabilityUnspecified
+	if (gradeNeeded && m.DisabilityGrade == nil) || (m.DisabilityGrade != nil && (*m.DisabilityGrade < 1 || *m.DisabilityGrade > 4)) {
 		v.add(p+"disability_grade", "残疾等级应为1至4级")
 	}
 	if m.DisabilityCategory == "" && m.DisabilityGrade != nil {

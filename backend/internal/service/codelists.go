@@ -29,13 +29,28 @@ func (c *CodeLists) All(ctx context.Context) (map[string][]register.CodeItem, er
 	return out, nil
 }
 
-// Seed writes the built-in lists into an empty table.
+// Seed writes the built-in entries the table lacks: all of them on a first
+// start, and codes added by a later release on an existing database (labels
+// edited in the database stay as they are).
 func (c *CodeLists) Seed(ctx context.Context) error {
+	have, err := c.store.CodeItems(ctx)
+	if err != nil {
+		return apperr.Wrap(err, "read code lists")
+	}
+	known := make(map[[2]string]bool, len(have))
+	for _, it := range have {
+		known[[2]string{it.List, it.Code}] = true
+	}
 	var rows []store.CodeItem
 	for list, items := range register.CodeLists {
 		for i, it := range items {
-			rows = append(rows, store.CodeItem{List: list, Code: it.Code, LabelZh: it.LabelZh, LabelEn: it.LabelEn, Sort: i + 1})
+			if !known[[2]string{list, it.Code}] {
+				rows = append(rows, store.CodeItem{List: list, Code: it.Code, LabelZh: it.LabelZh, LabelEn: it.LabelEn, Sort: i + 1})
+			}
 		}
+	}
+	if len(rows) == 0 {
+		return nil
 	}
 	return apperr.Wrap(c.store.SaveCodeItems(ctx, rows), "seed code lists")
 }

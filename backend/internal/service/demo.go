@@ -4,12 +4,20 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/auth"
+	"jingzhun/internal/interchange"
+	"jingzhun/internal/localdate"
+	"jingzhun/internal/register"
+	"jingzhun/internal/rules"
 	"jingzhun/internal/store"
+	"jingzhun/internal/synth"
 )
 
 // Demo seeds a demonstration installation.
@@ -119,4 +127,158 @@ func (d *Demo) hashAll(users []*store.User, password string) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// DemoHouseholds is what SeedHouseholds put in the register.
+type DemoHouseholds struct {
+	Households int
+	Outcomes   map[rules.Outcome]int
+}
+
+// SeedHouseholds fills the register of a fresh demo installation with about
+// n synthetic households (the one generator, seed 2017) and the village
+// groups they live in. The demo must show the system at work, so the set is
+// topped up from further households of the same seed until every outcome
+// but invalid occurs in every street, every exclusion rule fires and at
+// least 5% of households await data (needs_review). Households the register
+// would refuse (the generator's faulty records, a person drawn twice) are
+// left out: the register only holds valid data.
+func (d *Demo) SeedHouseholds(ctx context.Context, n int) (*DemoHouseholds, error) {
+	gen := synth.New(2017)
+	campaign := gen.Campaign
+	tree, err := d.regions.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var groups []store.VillageGroup
+	for village, names := range gen.VillageGroups() {
+		for i, name := range names {
+			groups = append(groups, store.VillageGroup{VillageCode: village, Name: name, Sort: i + 1})
+		}
+	}
+	streets := map[string]bool{}
+	for _, v := range tree.Villages {
+		streets[v.StreetCode] = true
+	}
+
+	wanted := []rules.Outcome{rules.Include, rules.NotEligible, rules.Keep, rules.RemoveWrong, rules.ExitNormal,
+		rules.Dissolve, rules.Reinclude, rules.ContinueSupport, rules.KeepExited, rules.NeedsReview}
+	seen := map[[2]string]bool{} // street, outcome
+	exFired := map[string]bool{}
+	people := map[string]bool{}
+	out := &DemoHouseholds{Outcomes: map[rules.Outcome]int{}}
+	var picked []interchange.Household
+	covered := func() bool {
+		for s := range streets {
+			for _, o := range wanted {
+				if !seen[[2]string{s, string(o)}] {
+					return false
+				}
+			}
+		}
+		for _, code := range []string{rules.EX01, rules.EX02, rules.EX03, rules.EX04, rules.EX05, rules.EX06, rules.EX07, rules.EX08, rules.EX09, rules.EX10} {
+			if !exFired[code] {
+				return false
+			}
+		}
+		return out.Outcomes[rules.NeedsReview]*20 >= len(picked)
+	}
+	today := localdate.Today(time.Now())
+	for i := 0; i < n+200000 && (i < n || !covered()); i++ {
+		h := gen.Household(i)
+		res := rules.Evaluate(&h, campaign)
+		if res.Outcome == rules.Invalid {
+			continue
+		}
+		street := h.Region.Street
+		key := [2]string{street, string(res.Outcome)}
+		if i >= n { // topping up: only what is still missing
+			need := !seen[key] || (res.Outcome == rules.NeedsReview && out.Outcomes[rules.NeedsReview]*20 < len(picked))
+			for _, r := range res.Rules {
+				if strings.HasPrefix(r.Code, "EX-") && r.Value == rules.True && !exFired[r.Code] {
+					need = true
+				}
+			}
+			if !need {
+				continue
+			}
+		}
+		rh := register.FromInterchange(&h)
+		if len(register.Validate(&rh, today)) > 0 || slices.ContainsFunc(rh.Members, func(m register.Member) bool { return people[m.IDNumber] }) {
+			continue
+		}
+		for _, m := range rh.Members {
+			people[m.IDNumber] = true
+		}
+		seen[key] = true
+		for _, r := range res.Rules {
+			if strings.HasPrefix(r.Code, "EX-") && r.Value == rules.True {
+				exFired[r.Code] = true
+			}
+		}
+		out.Outcomes[res.Outcome]++
+		picked = append(picked, h)
+	}
+
+	err = d.store.InTx(ctx, func(ctx context.Context) error {
+		if err := d.store.SaveVillageGroups(ctx, groups); err != nil {
+			return err
+		}
+		groupID := map[[2]string]int64{}
+		for village := range gen.VillageGroups() {
+			gs, err := d.store.VillageGroups(ctx, village)
+			if err != nil {
+				return err
+			}
+			for _, g := range gs {
+				groupID[[2]string{village, g.Name}] = g.ID
+			}
+		}
+		for i := range picked {
+			h := register.FromInterchange(&picked[i])
+			if id, ok := groupID[[2]string{h.VillageCode, picked[i].Region.Group}]; ok {
+				h.GroupID = &id
+			}
+			demoDetails(&h, i)
+			h.CreatedBy, h.UpdatedBy = "demo", "demo"
+			if err := d.store.CreateHousehold(ctx, &h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, apperr.Wrap(err, "seed demo households")
+	}
+	out.Households = len(picked)
+	return out, nil
+}
+
+// demoDetails fills the register fields household-v1 does not carry, the
+// way a survey would: the poverty attribute and cause of a registered
+// household, who surveyed it and when.
+func demoDetails(h *register.Household, i int) {
+	if h.Status != register.NotRegistered {
+		h.IdentStandard = "national"
+		h.PovertyAttribute = "general"
+		if h.Dibao != nil && *h.Dibao {
+			h.PovertyAttribute = "dibao"
+		}
+		h.MainCause = []string{"lack_funds", "lack_skills", "lack_labour", "poor_transport", "lack_land"}[i%5]
+		for _, m := range h.Members {
+			switch {
+			case m.Health == "major_disease" || m.Health == "chronic":
+				h.MainCause = "illness"
+			case m.DisabilityCategory != "":
+				h.MainCause = "disability"
+			case m.SchoolingStatus == register.SchoolingBeyondUnspecified && h.EducationBurdenHeavy != nil && *h.EducationBurdenHeavy:
+				h.MainCause = "schooling"
+			}
+		}
+	}
+	h.Surveyors = []string{"张丽、李强", "王芳、赵刚", "陈静、刘洋", "杨敏、黄伟"}[i%4]
+	h.SurveyDate = localdate.Date{Year: 2017, Month: 6, Day: 1 + i%29}
+	for j := range h.Members {
+		h.Members[j].Ethnicity = []string{"汉族", "汉族", "汉族", "彝族", "回族"}[(i+j)%5]
+	}
 }

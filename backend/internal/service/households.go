@@ -13,6 +13,7 @@ import (
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/idcard"
+	"jingzhun/internal/interchange"
 	"jingzhun/internal/localdate"
 	"jingzhun/internal/register"
 	"jingzhun/internal/store"
@@ -323,4 +324,29 @@ func (s *Households) Export(ctx context.Context, actor access.Actor, f store.Hou
 		return apperr.Wrap(err, "xlsx")
 	}
 	return x.Write(w)
+}
+
+// Interchange reads a household in household-v1, for third parties and
+// for the rules engine's view of it. It is a full-record read, audited.
+func (s *Households) Interchange(ctx context.Context, actor access.Actor, id int64) (interchange.Household, error) {
+	h, err := s.store.Household(ctx, actor.Scope, id)
+	if err != nil {
+		return interchange.Household{}, err
+	}
+	group := ""
+	if h.GroupID != nil {
+		gs, err := s.regions.Groups(ctx, h.VillageCode)
+		if err != nil {
+			return interchange.Household{}, apperr.Wrap(err, "village groups")
+		}
+		for _, g := range gs {
+			if g.ID == *h.GroupID {
+				group = g.Name
+			}
+		}
+	}
+	if err := s.audit.Record(ctx, actor, Entry{Action: "household.export_interchange", ObjectType: "household", ObjectID: strconv.FormatInt(id, 10)}); err != nil {
+		return interchange.Household{}, apperr.Wrap(err, "audit read")
+	}
+	return h.Interchange(group), nil
 }

@@ -21,7 +21,8 @@ func NewReference(st *store.Store, r *Regions, d *Departments, c *CodeLists) *Re
 	return &Reference{store: st, regions: r, departments: d, codeLists: c}
 }
 
-// Ensure seeds whatever reference table is still empty.
+// Ensure seeds whatever reference table is still empty, and code list
+// entries a release added.
 func (r *Reference) Ensure(ctx context.Context) error {
 	return apperr.Wrap(r.store.InTx(ctx, func(ctx context.Context) error {
 		tree, err := r.store.Regions(ctx)
@@ -42,13 +43,6 @@ func (r *Reference) Ensure(ctx context.Context) error {
 				return err
 			}
 		}
-		items, err := r.store.CodeItems(ctx)
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return r.codeLists.Seed(ctx)
-		}
-		return nil
+		return r.codeLists.Seed(ctx)
 	}), "reference data")
 }

@@ -387,3 +387,33 @@ func (s *Store) EachHousehold(ctx context.Context, sc access.Scope, f HouseholdF
 		}
 	}
 }
+
+// HouseholdCode is what a household code is taken by (imports check it).
+type HouseholdCode struct {
+	ID          int64
+	VillageCode string
+	Deleted     bool
+}
+
+// HouseholdsByCode finds the households, live or deleted, that hold any of
+// the codes (codes are unique across both).
+func (s *Store) HouseholdsByCode(ctx context.Context, codes []string) (map[string]HouseholdCode, error) {
+	out := map[string]HouseholdCode{}
+	for start := 0; start < len(codes); start += 500 {
+		chunk := codes[start:min(start+500, len(codes))]
+		var rows []struct {
+			ID          int64
+			Code        string
+			VillageCode string
+			DeletedAt   *time.Time
+		}
+		if err := s.conn(ctx).Table("households").Select("id, code, village_code, deleted_at").
+			Where("code IN ?", chunk).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.Code] = HouseholdCode{ID: r.ID, VillageCode: r.VillageCode, Deleted: r.DeletedAt != nil}
+		}
+	}
+	return out, nil
+}
