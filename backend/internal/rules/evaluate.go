@@ -15,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"jingzhun/internal/interchange"
+	"jingzhun/internal/localdate"
 )
 
 // Result is the answer for one household (rules.md §5.2).
@@ -229,8 +230,8 @@ func (a *assessment) exclusions(withExceptions bool) []exclusion {
 		e.detail = strings.Join(texts, "；")
 		out = append(out, e)
 	}
-	itemRule(EX01, a.memberItems(func(m *interchange.Member) dateOf { return dateOf(m.FiscalStaffSince) }, "为在岗在编财政供养人员"))
-	itemRule(EX02, a.memberItems(func(m *interchange.Member) dateOf { return dateOf(m.VillageCadreSince) }, "为现任“村三委”干部"))
+	itemRule(EX01, a.memberItems(func(m *interchange.Member) localdate.Date { return m.FiscalStaffSince }, "为在岗在编财政供养人员"))
+	itemRule(EX02, a.memberItems(func(m *interchange.Member) localdate.Date { return m.VillageCadreSince }, "为现任“村三委”干部"))
 	itemRule(EX03, a.vehicleItems())
 	itemRule(EX04, a.propertyItems())
 

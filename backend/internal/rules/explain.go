@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"jingzhun/internal/interchange"
 	"jingzhun/internal/localdate"
 )
@@ -56,7 +58,7 @@ func sayTri(v Tri, t, f, u string) string {
 	return u
 }
 
-func yuan(d interface{ String() string }) string { return d.String() + "元" }
+func yuan(d decimal.Decimal) string { return d.String() + "元" }
 
 func (a *assessment) memberName(i int) string {
 	if n := a.h.Members[i].Name; n != "" {
@@ -93,8 +95,8 @@ func (a *assessment) sayBelow() string {
 	case a.size == 0:
 		return "没有在户且共享收入的成员，人均纯收入无法计算"
 	}
-	s := strconv.Itoa(a.c.IncomeYear) + "年家庭纯收入" + yuan(a.net) + "、共享收入成员" + strconv.Itoa(a.size) +
-		"人，人均纯收入" + yuan(a.perCapita)
+	s := strconv.Itoa(a.c.IncomeYear) + "年家庭纯收入" + yuan(*a.net) + "、共享收入成员" + strconv.Itoa(a.size) +
+		"人，人均纯收入" + yuan(*a.perCapita)
 	if a.below.v == True {
 		return s + "，低于贫困线" + yuan(a.c.PovertyLine)
 	}
@@ -229,7 +231,10 @@ func (a *assessment) sayRemoved() string {
 			out = append(out, a.memberName(i)+"与户主不共享开支或收入")
 		}
 	}
-	return strings.Join(out, "；") + "（剔除该成员）"
+	if len(out) > 1 {
+		return strings.Join(out, "；") + "，剔除以上成员"
+	}
+	return strings.Join(out, "；") + "，剔除该成员"
 }
 
 func (a *assessment) sayRE(v Tri) string {
@@ -242,10 +247,6 @@ func (a *assessment) sayRE(v Tri) string {
 
 // Items of the EX rules that look at members, vehicles, properties and
 // businesses.
-
-// dateOf is an event date that an exception compares with the household's
-// registration date.
-type dateOf = localdate.Date
 
 // exItem is one member, vehicle, property or business that hits an EX rule.
 type exItem struct {
@@ -280,7 +281,7 @@ func (a *assessment) describeItem(it exItem, withExceptions bool) string {
 
 // memberItems: present members whose date is set (EX-01, EX-02); excepted
 // when that date is after the registration.
-func (a *assessment) memberItems(since func(*interchange.Member) dateOf, what string) []exItem {
+func (a *assessment) memberItems(since func(*interchange.Member) localdate.Date, what string) []exItem {
 	var items []exItem
 	for i := range a.h.Members {
 		m := &a.h.Members[i]

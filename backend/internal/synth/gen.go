@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"jingzhun/internal/interchange"
 )
@@ -45,8 +44,12 @@ func GenCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if *n < 0 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "jingzhun gen: -n N (N ≥ 0) is required; got", strconv.Itoa(*n), fs.Args())
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "jingzhun gen: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *n < 0 {
+		fmt.Fprintln(stderr, "jingzhun gen: -n N is required (the number of households, 0 or more)")
 		return 2
 	}
 	w := stdout

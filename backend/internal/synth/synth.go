@@ -14,7 +14,6 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -641,5 +640,5 @@ func Stories() []Story {
 	for i := range out {
 		out[i] = Story(i)
 	}
-	return slices.Clip(out)
+	return out
 }
