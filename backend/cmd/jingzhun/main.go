@@ -181,6 +181,12 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		}
 		printDemo(stdout, accounts, seeded, cfg.DemoPassword)
 	}
+	// Jobs a stopped process left behind run again or fail visibly; running
+	// jobs are stopped (and recorded as such) when the server stops.
+	if err := a.Jobs.Recover(ctx); err != nil {
+		return fmt.Errorf("recover jobs: %w", err)
+	}
+	defer a.Jobs.Shutdown()
 
 	srv := &http.Server{
 		Addr:              cfg.Addr,

@@ -27,6 +27,7 @@ type testServer struct {
 	h      http.Handler
 	engine *gin.Engine
 	st     *store.Store
+	app    *app.App
 }
 
 func newServer(t *testing.T, st *store.Store, tweak ...func(*config.Config)) *testServer {
@@ -42,13 +43,14 @@ func newServer(t *testing.T, st *store.Store, tweak ...func(*config.Config)) *te
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(a.Jobs.Shutdown) // before the store closes
 	if err := a.Reference.Ensure(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if _, seeded, err := a.Demo.Seed(context.Background(), demoPassword); err != nil || !seeded {
 		t.Fatalf("seed: %v %v", seeded, err)
 	}
-	return &testServer{t: t, h: a.Handler, engine: a.Handler.(*gin.Engine), st: st}
+	return &testServer{t: t, h: a.Handler, engine: a.Handler.(*gin.Engine), st: st, app: a}
 }
 
 type response struct {

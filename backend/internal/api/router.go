@@ -42,6 +42,8 @@ type Services struct {
 	CodeLists   *service.CodeLists
 	Attachments *service.Attachments
 	Imports     *service.Imports
+	Campaigns   *service.Campaigns
+	Outcomes    *service.Outcomes
 	Evaluations Evaluator
 }
 
@@ -104,6 +106,11 @@ var (
 	importers = []access.Role{access.District}
 	// evaluators may call the stateless rules engine (api-contract.md).
 	evaluators = []access.Role{access.District, access.Street, access.CheckTeam}
+	// The district sets campaign parameters and poverty lines; a street may
+	// recompute its own street's outcomes.
+	districtOnly = []access.Role{access.District}
+	recomputers  = []access.Role{access.District, access.Street}
+	jobReaders   = []access.Role{access.District, access.Street, access.Supervisor}
 )
 
 // Routes is every /api/v1 route with its roles.
@@ -141,6 +148,16 @@ func Routes() []Route {
 		{Method: "DELETE", Path: "/attachments/:id", Roles: householdEditors, Handler: (*Server).deleteAttachment},
 		{Method: "POST", Path: "/members/:id/transfer", Roles: householdEditors, Handler: (*Server).transferMember},
 		{Method: "POST", Path: "/evaluations", Roles: evaluators, Handler: (*Server).evaluate},
+		{Method: "GET", Path: "/households/:id/outcome", Roles: householdReaders, Handler: (*Server).householdOutcome},
+		{Method: "GET", Path: "/campaigns", Roles: householders, Handler: (*Server).listCampaigns},
+		{Method: "GET", Path: "/campaigns/:id", Roles: householders, Handler: (*Server).getCampaign},
+		{Method: "PATCH", Path: "/campaigns/:id", Roles: districtOnly, Handler: (*Server).updateCampaign},
+		{Method: "POST", Path: "/campaigns/:id/recompute", Roles: recomputers, Handler: (*Server).recomputeCampaign},
+		{Method: "GET", Path: "/campaigns/:id/outcomes", Roles: householdReaders, Handler: (*Server).listOutcomes},
+		{Method: "GET", Path: "/campaigns/:id/outcomes/export", Roles: householdReaders, Handler: (*Server).exportOutcomes},
+		{Method: "GET", Path: "/jobs/:id", Roles: jobReaders, Handler: (*Server).getJob},
+		{Method: "GET", Path: "/poverty-lines", Roles: householders, Handler: (*Server).listPovertyLines},
+		{Method: "PUT", Path: "/poverty-lines/:year", Roles: districtOnly, Handler: (*Server).setPovertyLine},
 	}
 }
 

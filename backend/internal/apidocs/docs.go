@@ -358,6 +358,331 @@ const docTemplate = `{
                 }
             }
         },
+        "/campaigns": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "The review campaigns (动态管理批次) with their parameters",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/api.CampaignDTO"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "One campaign",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CampaignDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "` + "`" + `version` + "`" + ` must be the version the edit was based on (else 409 version_conflict). A changed parameter starts the recomputation of every outcome of the campaign in the background (the job is returned; follow it at GET /jobs/{id}). An income year changed without a poverty line takes the line recorded for that year (GET /poverty-lines). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Change a campaign's name or parameters",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "changed fields and version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.CampaignPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CampaignUpdated"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/outcomes": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Scoped like the household list; stable order by household code; with the counts by outcome over the filter (without the outcome filter).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outcomes"
+                ],
+                "summary": "A campaign's computed outcomes in the caller's scope",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "outcome (rules.md §5.1)",
+                        "name": "outcome",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page (from 1)",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "1 to 100, default 20",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OutcomePage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/outcomes/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Every matching household in the caller's scope, with Chinese headers and outcome names. Audited.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "outcomes"
+                ],
+                "summary": "Export a campaign's filtered outcomes as XLSX",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "outcome",
+                        "name": "outcome",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/recompute": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "For the whole district (district) or one street or village in the caller's scope (a street account: its own street). 202 with the job; follow it at GET /jobs/{id}. While a recomputation of the campaign runs, a second start is 409 naming the running job (details: job_id).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Recompute a campaign's outcomes in the background",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "scope",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.RecomputeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.JobDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/code-lists": {
             "get": {
                 "security": [
@@ -1078,6 +1403,86 @@ const docTemplate = `{
                 }
             }
         },
+        "/households/{id}/outcome": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Kept current on every change of the household. Each rule that fired (T) or could not be decided (U) with its value, exception, the Chinese detail naming the values and the policy clause with the campaign's parameters; the unknown inputs of a needs_review; the inputs changed since the computation before and the outcome before. 404 when the household does not exist or is outside the caller's scope.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outcomes"
+                ],
+                "summary": "A household's computed outcome in the active campaign",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "household id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.HouseholdOutcomeDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/jobs/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Status (queued, running, done, failed), done of total, rate (households per second), start and end, the error of a failed job. District-wide roles see every job, a street the jobs it started.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "jobs"
+                ],
+                "summary": "A background job's progress",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.JobDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/me": {
             "get": {
                 "security": [
@@ -1155,6 +1560,85 @@ const docTemplate = `{
                         "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/poverty-lines": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "The national poverty lines by income year",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/api.PovertyLineDTO"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/poverty-lines/{year}": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Audited. A campaign keeps its own poverty line: change the campaign (PATCH /campaigns/{id}) to apply it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Record the poverty line of an income year",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "income year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "line and note",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PovertyLineInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PovertyLineDTO"
                         }
                     },
                     "422": {
@@ -1591,6 +2075,90 @@ const docTemplate = `{
                 }
             }
         },
+        "api.CampaignDTO": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "campaign_year": {
+                    "type": "integer",
+                    "example": 2017
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "income_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "name": {
+                    "type": "string",
+                    "example": "2017年动态管理"
+                },
+                "poverty_line": {
+                    "type": "string",
+                    "example": "3000.00"
+                },
+                "reference_date": {
+                    "type": "string",
+                    "example": "2017-06-30"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                },
+                "vehicle_value_limit": {
+                    "type": "string",
+                    "example": "30000.00"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.CampaignPatch": {
+            "type": "object",
+            "properties": {
+                "campaign_year": {
+                    "type": "integer"
+                },
+                "income_year": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "poverty_line": {
+                    "type": "string",
+                    "example": "3000.00"
+                },
+                "reference_date": {
+                    "type": "string",
+                    "example": "2017-06-30"
+                },
+                "vehicle_value_limit": {
+                    "type": "string",
+                    "example": "30000"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.CampaignUpdated": {
+            "type": "object",
+            "properties": {
+                "campaign": {
+                    "$ref": "#/definitions/api.CampaignDTO"
+                },
+                "job": {
+                    "$ref": "#/definitions/api.JobDTO"
+                }
+            }
+        },
         "api.CodeItemDTO": {
             "type": "object",
             "properties": {
@@ -1733,6 +2301,17 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "用户名已被使用"
+                }
+            }
+        },
+        "api.FieldErrorDTO": {
+            "type": "object",
+            "properties": {
+                "message": {
+                    "type": "string"
+                },
+                "path": {
+                    "type": "string"
                 }
             }
         },
@@ -2370,6 +2949,83 @@ const docTemplate = `{
                 }
             }
         },
+        "api.HouseholdOutcomeDTO": {
+            "type": "object",
+            "properties": {
+                "campaign": {
+                    "$ref": "#/definitions/api.CampaignDTO"
+                },
+                "changed_inputs": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "income.wage"
+                    ]
+                },
+                "computed_at": {
+                    "type": "string"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.FieldErrorDTO"
+                    }
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "household_size": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "household_version": {
+                    "type": "integer"
+                },
+                "members_removed": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "outcome": {
+                    "type": "string",
+                    "example": "remove_wrong"
+                },
+                "outcome_label": {
+                    "type": "string",
+                    "example": "错评剔除"
+                },
+                "per_capita_income": {
+                    "type": "string",
+                    "example": "2100.50"
+                },
+                "previous_outcome": {
+                    "type": "string",
+                    "example": "keep"
+                },
+                "previous_outcome_label": {
+                    "type": "string",
+                    "example": "保留"
+                },
+                "rules": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RuleFiredDTO"
+                    }
+                },
+                "unknown": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "income.wage"
+                    ]
+                }
+            }
+        },
         "api.ImportProblemDTO": {
             "type": "object",
             "properties": {
@@ -2426,6 +3082,56 @@ const docTemplate = `{
                 },
                 "unchanged": {
                     "type": "integer"
+                }
+            }
+        },
+        "api.JobDTO": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "done": {
+                    "type": "integer",
+                    "example": 1200
+                },
+                "error": {
+                    "type": "string"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "campaign.recompute"
+                },
+                "rate": {
+                    "description": "households per second",
+                    "type": "number",
+                    "example": 850.5
+                },
+                "started_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "queued",
+                        "running",
+                        "done",
+                        "failed"
+                    ],
+                    "example": "running"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 2000
                 }
             }
         },
@@ -2552,6 +3258,99 @@ const docTemplate = `{
                 }
             }
         },
+        "api.OutcomeCount": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "新识别纳入"
+                },
+                "outcome": {
+                    "type": "string",
+                    "example": "include"
+                }
+            }
+        },
+        "api.OutcomeListItem": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "530103012004-0042"
+                },
+                "computed_at": {
+                    "type": "string"
+                },
+                "head_name": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "household_size": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "outcome": {
+                    "type": "string",
+                    "example": "remove_wrong"
+                },
+                "outcome_label": {
+                    "type": "string",
+                    "example": "错评剔除"
+                },
+                "per_capita_income": {
+                    "type": "string",
+                    "example": "2100.50"
+                },
+                "previous_outcome": {
+                    "description": "\"\" before the first change",
+                    "type": "string",
+                    "example": "keep"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.OutcomePage": {
+            "type": "object",
+            "properties": {
+                "counts": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.OutcomeCount"
+                    }
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.OutcomeListItem"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.Page-api_AuditEventDTO": {
             "type": "object",
             "properties": {
@@ -2631,6 +3430,52 @@ const docTemplate = `{
                 }
             }
         },
+        "api.PovertyLineDTO": {
+            "type": "object",
+            "properties": {
+                "income_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "line": {
+                    "type": "string",
+                    "example": "3000.00"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.PovertyLineInput": {
+            "type": "object",
+            "properties": {
+                "line": {
+                    "type": "string",
+                    "example": "3026.00"
+                },
+                "note": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.RecomputeRequest": {
+            "type": "object",
+            "properties": {
+                "street": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "village": {
+                    "type": "string"
+                }
+            }
+        },
         "api.RegionsResponse": {
             "type": "object",
             "properties": {
@@ -2648,6 +3493,42 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.TeamDTO"
                     }
+                }
+            }
+        },
+        "api.RuleFiredDTO": {
+            "type": "object",
+            "properties": {
+                "clause": {
+                    "type": "string",
+                    "example": "拥有价格3万元以上机动车的。"
+                },
+                "code": {
+                    "type": "string",
+                    "example": "EX-03"
+                },
+                "detail": {
+                    "type": "string",
+                    "example": "机动车1购置价格45000元≥30000元，购置于2013-05-01，早于建档立卡日期2014-10-01"
+                },
+                "excepted": {
+                    "type": "boolean"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "拥有3万元以上机动车"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "二(二)3"
+                },
+                "value": {
+                    "type": "string",
+                    "enum": [
+                        "T",
+                        "U"
+                    ],
+                    "example": "T"
                 }
             }
         },

@@ -13,6 +13,7 @@ import (
 	"jingzhun/internal/api"
 	"jingzhun/internal/auth"
 	"jingzhun/internal/config"
+	"jingzhun/internal/jobs"
 	"jingzhun/internal/service"
 	"jingzhun/internal/store"
 	"jingzhun/internal/web"
@@ -23,6 +24,9 @@ type App struct {
 	Handler   http.Handler
 	Reference *service.Reference // seeds regions, departments, code lists on first start
 	Demo      *service.Demo      // seeds demo accounts and data (serve --demo)
+	// Jobs runs background work (recomputations); main recovers the jobs a
+	// stopped process left behind and shuts it down with the server.
+	Jobs *jobs.Runner
 }
 
 // Wire builds every service and the HTTP handler from a store and config.
@@ -49,6 +53,9 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	if err != nil {
 		return nil, err
 	}
+	runner := jobs.NewRunner(st, log, now)
+	outcomes := service.NewOutcomes(st, audit, now)
+	campaigns := service.NewCampaigns(st, audit, outcomes, runner, now)
 	h, err := api.New(api.Services{
 		Sessions:    sessions,
 		Accounts:    service.NewAccounts(st, hasher, audit, regions, depts, now),
@@ -56,10 +63,12 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Regions:     regions,
 		Departments: depts,
 		Work:        service.NewWork(st, now),
-		Households:  service.NewHouseholds(st, audit, regions, now),
+		Households:  service.NewHouseholds(st, audit, regions, outcomes, now),
+		Campaigns:   campaigns,
+		Outcomes:    outcomes,
 		CodeLists:   codeLists,
 		Attachments: service.NewAttachments(st, audit, cfg.UploadLimit, now),
-		Imports:     service.NewImports(st, audit, regions, now),
+		Imports:     service.NewImports(st, audit, regions, outcomes, now),
 		Evaluations: service.Evaluations{},
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses, UploadLimit: cfg.UploadLimit,
@@ -71,7 +80,8 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	}
 	return &App{
 		Handler:   h,
-		Reference: service.NewReference(st, regions, depts, codeLists),
-		Demo:      service.NewDemo(st, hasher, regions, depts),
+		Reference: service.NewReference(st, regions, depts, codeLists, campaigns),
+		Demo:      service.NewDemo(st, hasher, regions, depts, outcomes),
+		Jobs:      runner,
 	}, nil
 }

@@ -25,10 +25,11 @@ func TestDemoRegisterExercisesTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	depts := service.NewDepartments(st)
-	if err := service.NewReference(st, regions, depts, service.NewCodeLists(st)).Ensure(ctx); err != nil {
+	outcomes, campaigns := outcomeServices(t, st)
+	if err := service.NewReference(st, regions, depts, service.NewCodeLists(st), campaigns).Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}
-	demo := service.NewDemo(st, auth.Hasher{MemoryKiB: 64, Time: 1, Threads: 1}, regions, depts)
+	demo := service.NewDemo(st, auth.Hasher{MemoryKiB: 64, Time: 1, Threads: 1}, regions, depts, outcomes)
 	seeded, err := demo.SeedHouseholds(ctx, 2000)
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +62,10 @@ func TestDemoRegisterExercisesTheRules(t *testing.T) {
 		res := rules.Evaluate(&v1, rules.Panlong2017())
 		if res.Outcome == rules.Invalid {
 			t.Fatalf("household %s is invalid: %v", h.Code, res.Errors)
+		}
+		// Seeding computed and stored every outcome.
+		if o, err := st.OutcomeOf(ctx, id, 1); err != nil || o == nil || o.Outcome != string(res.Outcome) {
+			t.Fatalf("stored outcome of %s: %+v %v, want %s", h.Code, o, err, res.Outcome)
 		}
 		if byStreet[h.StreetCode] == nil {
 			byStreet[h.StreetCode] = map[rules.Outcome]int{}

@@ -22,15 +22,16 @@ import (
 // Households is the register: survey data entry, lists, full-record reads,
 // soft deletion and member transfers.
 type Households struct {
-	store   *store.Store
-	audit   *AuditLog
-	regions *Regions
-	now     func() time.Time
+	store    *store.Store
+	audit    *AuditLog
+	regions  *Regions
+	outcomes *Outcomes // kept current inside every change's transaction
+	now      func() time.Time
 }
 
 // NewHouseholds builds the households service.
-func NewHouseholds(st *store.Store, a *AuditLog, r *Regions, now func() time.Time) *Households {
-	return &Households{store: st, audit: a, regions: r, now: now}
+func NewHouseholds(st *store.Store, a *AuditLog, r *Regions, o *Outcomes, now func() time.Time) *Households {
+	return &Households{store: st, audit: a, regions: r, outcomes: o, now: now}
 }
 
 // List pages through the households in the caller's scope. ID numbers are
@@ -101,6 +102,9 @@ func (s *Households) Create(ctx context.Context, actor access.Actor, h *register
 		if err := s.store.CreateHousehold(ctx, h); err != nil {
 			return err
 		}
+		if err := s.outcomes.Recompute(ctx, h.ID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, actor, Entry{Action: "household.create", ObjectType: "household",
 			ObjectID: strconv.FormatInt(h.ID, 10), Changes: changesOf(register.Diff(nil, h))})
 	})
@@ -154,6 +158,9 @@ func (s *Households) Update(ctx context.Context, actor access.Actor, h *register
 		if err := s.store.UpdateHousehold(ctx, h); err != nil {
 			return err
 		}
+		if err := s.outcomes.Recompute(ctx, h.ID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, actor, Entry{Action: "household.update", ObjectType: "household",
 			ObjectID: strconv.FormatInt(h.ID, 10), Changes: changesOf(register.Diff(before, h))})
 	})
@@ -184,6 +191,9 @@ func (s *Households) Delete(ctx context.Context, actor access.Actor, id, version
 	}
 	return apperr.Wrap(s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.DeleteHousehold(ctx, actor.Scope, id, version, actor.Username, s.now().UTC()); err != nil {
+			return err
+		}
+		if err := s.outcomes.Forget(ctx, id); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, actor, Entry{Action: "household.delete", ObjectType: "household",
@@ -275,6 +285,11 @@ func (s *Households) TransferMember(ctx context.Context, actor access.Actor, t T
 			Reason: t.Reason, Note: truncate(t.Note, 500), At: s.now().UTC(), By: actor.Username}
 		if err := s.store.MoveMember(ctx, tr, t.Relation, t.FromVersion, t.ToVersion); err != nil {
 			return err
+		}
+		for _, id := range []int64{from.ID, to.ID} {
+			if err := s.outcomes.Recompute(ctx, id); err != nil {
+				return err
+			}
 		}
 		changes := []Change{{Field: "member", Before: moving.Name, After: nil}, {Field: "id_number", Before: moving.IDNumber, After: nil}}
 		if err := s.audit.Record(ctx, actor, Entry{Action: "household.member_out", ObjectType: "household",

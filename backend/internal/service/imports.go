@@ -29,15 +29,16 @@ import (
 // the same file twice changes nothing the second time; one with different
 // data is a problem (the import never overwrites what clerks have edited).
 type Imports struct {
-	store   *store.Store
-	audit   *AuditLog
-	regions *Regions
-	now     func() time.Time
+	store    *store.Store
+	audit    *AuditLog
+	regions  *Regions
+	outcomes *Outcomes
+	now      func() time.Time
 }
 
 // NewImports builds the import service.
-func NewImports(st *store.Store, a *AuditLog, r *Regions, now func() time.Time) *Imports {
-	return &Imports{store: st, audit: a, regions: r, now: now}
+func NewImports(st *store.Store, a *AuditLog, r *Regions, o *Outcomes, now func() time.Time) *Imports {
+	return &Imports{store: st, audit: a, regions: r, outcomes: o, now: now}
 }
 
 // ImportReport is the outcome of an import.
@@ -137,6 +138,9 @@ func (s *Imports) Import(ctx context.Context, actor access.Actor, fileName strin
 		for _, h := range news {
 			h.CreatedBy, h.UpdatedBy = actor.Username, actor.Username
 			if err := s.store.CreateHousehold(ctx, h); err != nil {
+				return err
+			}
+			if err := s.outcomes.Recompute(ctx, h.ID); err != nil {
 				return err
 			}
 			if err := s.audit.Record(ctx, actor, Entry{Action: "household.import", ObjectType: "household",

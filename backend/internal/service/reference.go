@@ -8,17 +8,19 @@ import (
 )
 
 // Reference seeds the reference data every installation needs — regions,
-// departments and code lists — on first start, demo or not.
+// departments, code lists, the national poverty lines and the first
+// campaign — on first start, demo or not.
 type Reference struct {
 	store       *store.Store
 	regions     *Regions
 	departments *Departments
 	codeLists   *CodeLists
+	campaigns   *Campaigns
 }
 
 // NewReference builds the reference-data seeder.
-func NewReference(st *store.Store, r *Regions, d *Departments, c *CodeLists) *Reference {
-	return &Reference{store: st, regions: r, departments: d, codeLists: c}
+func NewReference(st *store.Store, r *Regions, d *Departments, c *CodeLists, cs *Campaigns) *Reference {
+	return &Reference{store: st, regions: r, departments: d, codeLists: c, campaigns: cs}
 }
 
 // Ensure seeds whatever reference table is still empty, and code list
@@ -43,6 +45,10 @@ func (r *Reference) Ensure(ctx context.Context) error {
 				return err
 			}
 		}
-		return r.codeLists.Seed(ctx)
+		if err := r.codeLists.Seed(ctx); err != nil {
+			return err
+		}
+		// The national poverty lines and the first campaign.
+		return r.campaigns.Ensure(ctx)
 	}), "reference data")
 }

@@ -27,6 +27,7 @@ var All = []Migration{
 	{1, "init: regions, departments, accounts, sessions, audit", m0001Init},
 	{2, "register: households, members, assets, code lists, attachments", m0002Register},
 	{3, "jobs: background work with progress and leases", m0003Jobs},
+	{4, "outcomes: poverty lines, campaigns, household outcomes", m0004Outcomes},
 }
 
 type schemaMigration struct {
