@@ -1,7 +1,6 @@
 package api
 
 import (
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -59,28 +58,12 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.opt.UploadLimit+64<<10)
-	fh, err := c.FormFile("file")
-	if err != nil {
-		if isMaxBytes(err) {
-			fail(c, s.log, tooLarge(s.opt.UploadLimit))
-			return
-		}
-		fail(c, s.log, apperr.Invalid(apperr.Detail{Field: "file", Message: "请选择要上传的文件"}))
-		return
-	}
-	f, err := fh.Open()
+	name, content, err := formFile(c, s.opt.UploadLimit, "请选择要上传的文件")
 	if err != nil {
 		fail(c, s.log, err)
 		return
 	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, s.opt.UploadLimit+1))
-	if err != nil {
-		fail(c, s.log, err)
-		return
-	}
-	nf := service.NewFile{HouseholdID: id, Kind: c.PostForm("kind"), FileName: fh.Filename, Content: content}
+	nf := service.NewFile{HouseholdID: id, Kind: c.PostForm("kind"), FileName: name, Content: content}
 	if v := c.PostForm("member_id"); v != "" {
 		mid, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

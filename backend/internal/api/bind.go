@@ -98,3 +98,30 @@ type Page[T any] struct {
 	Page     int   `json:"page"`
 	PageSize int   `json:"page_size"`
 }
+
+// formFile reads the multipart field "file" whole, refusing a body or file
+// over limit with 413 naming the limit, and a missing file with a field
+// error saying what to choose.
+func formFile(c *gin.Context, limit int64, missing string) (name string, data []byte, err error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+64<<10)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		if isMaxBytes(err) {
+			return "", nil, tooLarge(limit)
+		}
+		return "", nil, apperr.Invalid(apperr.Detail{Field: "file", Message: missing})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return "", nil, err
+	}
+	if int64(len(data)) > limit {
+		return "", nil, tooLarge(limit)
+	}
+	return fh.Filename, data, nil
+}

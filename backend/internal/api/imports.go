@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -60,32 +59,12 @@ func importReportDTO(r *service.ImportReport) ImportReportDTO {
 //	@Failure		422		{object}	ImportRejectedBody
 //	@Router			/households/import [post]
 func (s *Server) importHouseholds(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.opt.EvalBodyLimit+64<<10)
-	fh, err := c.FormFile("file")
-	if err != nil {
-		if isMaxBytes(err) {
-			fail(c, s.log, tooLarge(s.opt.EvalBodyLimit))
-			return
-		}
-		fail(c, s.log, apperr.Invalid(apperr.Detail{Field: "file", Message: "请选择要导入的文件"}))
-		return
-	}
-	f, err := fh.Open()
+	name, data, err := formFile(c, s.opt.EvalBodyLimit, "请选择要导入的文件")
 	if err != nil {
 		fail(c, s.log, err)
 		return
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, s.opt.EvalBodyLimit+1))
-	if err != nil {
-		fail(c, s.log, err)
-		return
-	}
-	if int64(len(data)) > s.opt.EvalBodyLimit {
-		fail(c, s.log, tooLarge(s.opt.EvalBodyLimit))
-		return
-	}
-	rep, err := s.Imports.Import(c.Request.Context(), actor(c), fh.Filename, data)
+	rep, err := s.Imports.Import(c.Request.Context(), actor(c), name, data)
 	if errors.Is(err, service.ErrImportRejected) && rep != nil {
 		e := apperr.As(err)
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ImportRejectedBody{
