@@ -22,6 +22,31 @@ type TokenResponse struct {
 	ExpiresIn   int    `json:"expires_in" example:"900"`
 }
 
+// MFARequiredResponse answers a right password of an account with a second
+// factor: the code is due at POST /auth/mfa with this token (valid minutes).
+type MFARequiredResponse struct {
+	MFARequired bool   `json:"mfa_required" example:"true"`
+	MFAToken    string `json:"mfa_token"`
+}
+
+// MFARequest completes a sign-in with the authenticator's code.
+type MFARequest struct {
+	MFAToken string `json:"mfa_token"`
+	Code     string `json:"code" example:"287082"`
+}
+
+// MFASetupResponse is what an authenticator app needs: the otpauth URL (shown
+// as a QR code) and the secret for typing in.
+type MFASetupResponse struct {
+	Secret     string `json:"secret"`
+	OTPAuthURL string `json:"otpauth_url"`
+}
+
+// MFAEnableRequest confirms enrolment with a code.
+type MFAEnableRequest struct {
+	Code string `json:"code"`
+}
+
 // PasswordChangeRequest changes one's own password.
 type PasswordChangeRequest struct {
 	OldPassword string `json:"old_password"`
@@ -39,7 +64,7 @@ func (s *Server) setRefreshCookie(c *gin.Context, token string, maxAge int) {
 // login godoc
 //
 //	@Summary		Sign in
-//	@Description	Checks the password and opens a session. Unknown user, wrong password and locked account get the same 401. Limited per client IP (429 with Retry-After). The refresh token is set as an HttpOnly, SameSite=Strict cookie.
+//	@Description	Checks the password and opens a session; for an account with a second factor the answer is instead {"mfa_required": true, "mfa_token"} and POST /auth/mfa completes the sign-in. Unknown user, wrong password and locked account get the same 401. Limited per client IP (429 with Retry-After). The refresh token is set as an HttpOnly, SameSite=Strict cookie.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -58,6 +83,10 @@ func (s *Server) login(c *gin.Context) {
 	t, err := s.sessions.Login(c.Request.Context(), s.client(c), req.Username, req.Password)
 	if err != nil {
 		fail(c, s.log, err)
+		return
+	}
+	if t.MFAToken != "" {
+		c.JSON(http.StatusOK, MFARequiredResponse{MFARequired: true, MFAToken: t.MFAToken})
 		return
 	}
 	s.setRefreshCookie(c, t.RefreshToken, int(s.opt.RefreshTTL.Seconds()))
@@ -122,6 +151,97 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	if err := s.Accounts.ChangePassword(c.Request.Context(), actor(c), req.OldPassword, req.NewPassword); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// completeMFA godoc
+//
+//	@Summary		Complete a sign-in with the second factor
+//	@Description	The TOTP code of the account whose password was checked. A code is accepted once; wrong codes count towards the account lock; after 5 the sign-in starts over. Limited per client IP like login.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		MFARequest	true	"token from login and the 6-digit code"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		401		{object}	ErrorBody
+//	@Failure		429		{object}	ErrorBody
+//	@Router			/auth/mfa [post]
+func (s *Server) completeMFA(c *gin.Context) {
+	var req MFARequest
+	if err := bindJSON(c, s.opt.BodyLimit, &req); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	t, err := s.sessions.CompleteMFA(c.Request.Context(), s.client(c), req.MFAToken, req.Code)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	s.setRefreshCookie(c, t.RefreshToken, int(s.opt.RefreshTTL.Seconds()))
+	c.JSON(http.StatusOK, TokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: t.ExpiresIn})
+}
+
+// setupMFA godoc
+//
+//	@Summary		Start enrolling an authenticator app
+//	@Description	A new secret, pending until POST /auth/mfa/enable confirms it with a code. Allowed while enrolment is required.
+//	@Tags			auth
+//	@Produce		json
+//	@Security		Bearer
+//	@Success		200	{object}	MFASetupResponse
+//	@Router			/auth/mfa/setup [post]
+func (s *Server) setupMFA(c *gin.Context) {
+	m, err := s.sessions.SetupMFA(c.Request.Context(), actor(c))
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	c.JSON(http.StatusOK, MFASetupResponse{Secret: m.Secret, OTPAuthURL: m.URL})
+}
+
+// enableMFA godoc
+//
+//	@Summary		Confirm the authenticator with a code
+//	@Tags			auth
+//	@Accept			json
+//	@Security		Bearer
+//	@Param			body	body	MFAEnableRequest	true	"the 6-digit code the app shows"
+//	@Success		204
+//	@Failure		422	{object}	ErrorBody
+//	@Router			/auth/mfa/enable [post]
+func (s *Server) enableMFA(c *gin.Context) {
+	var req MFAEnableRequest
+	if err := bindJSON(c, s.opt.BodyLimit, &req); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	if err := s.sessions.EnableMFA(c.Request.Context(), actor(c), req.Code); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// resetMFA godoc
+//
+//	@Summary		Remove a user's second factor (security administrator)
+//	@Description	For a lost phone. The user's sessions end; a role that requires a second factor enrols again.
+//	@Tags			users
+//	@Security		Bearer
+//	@Param			id	path	int	true	"user id"
+//	@Success		204
+//	@Failure		404	{object}	ErrorBody
+//	@Router			/users/{id}/mfa-reset [post]
+func (s *Server) resetMFA(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	if err := s.sessions.ResetMFA(c.Request.Context(), actor(c), id); err != nil {
 		fail(c, s.log, err)
 		return
 	}

@@ -18,6 +18,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.InvalidCredentials:     http.StatusUnauthorized,
 	apperr.Forbidden:              http.StatusForbidden,
 	apperr.PasswordChangeRequired: http.StatusForbidden,
+	apperr.MFAEnrolmentRequired:   http.StatusForbidden,
 	apperr.NotFound:               http.StatusNotFound,
 	apperr.VersionConflict:        http.StatusConflict,
 	apperr.Conflict:               http.StatusConflict,

@@ -39,6 +39,10 @@ var authorization = map[string][]string{
 	"POST /api/v1/auth/refresh":                 public,
 	"POST /api/v1/auth/logout":                  public,
 	"POST /api/v1/auth/password":                allRoles,
+	"POST /api/v1/auth/mfa":                     public,
+	"POST /api/v1/auth/mfa/setup":               allRoles,
+	"POST /api/v1/auth/mfa/enable":              allRoles,
+	"POST /api/v1/users/:id/mfa-reset":          {"security_admin"},
 	"GET /api/v1/me":                            allRoles,
 	"GET /api/v1/work":                          allRoles,
 	"GET /api/v1/regions":                       append(slices.Clone(householders), "admin"),
@@ -118,6 +122,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		if r := s.do(req{method: method, path: path, body: "{}"}); r.Code != http.StatusUnauthorized {
 			t.Errorf("%s without a token: %d, want 401", key, r.Code)
+		}
+		// Fresh sign-ins for every route: some routes end a user's sessions
+		// (a second-factor reset), which must not spoil the routes after it.
+		for role, user := range demoAccount {
+			tokens[role] = s.as(user).token
 		}
 		for _, role := range allRoles {
 			r := s.do(req{method: method, path: path, body: "{}", token: tokens[role]})

@@ -41,6 +41,10 @@ type MeResponse struct {
 	Role               string   `json:"role" example:"village_officer"`
 	Scope              ScopeDTO `json:"scope"`
 	MustChangePassword bool     `json:"must_change_password"`
+	MFAEnabled         bool     `json:"mfa_enabled"`
+	// MFAEnrolmentRequired: the role signs in with a second factor that is
+	// not set up yet; every call but /me and the enrolment answers 403.
+	MFAEnrolmentRequired bool `json:"mfa_enrolment_required"`
 }
 
 // me godoc
@@ -53,13 +57,15 @@ type MeResponse struct {
 //	@Failure	401	{object}	ErrorBody
 //	@Router		/me [get]
 func (s *Server) me(c *gin.Context) {
+	p, _ := principal(c)
 	a, err := s.Accounts.Me(c.Request.Context(), actor(c))
 	if err != nil {
 		fail(c, s.log, err)
 		return
 	}
 	c.JSON(http.StatusOK, MeResponse{Username: a.Username, DisplayName: a.DisplayName, Role: string(a.Role),
-		Scope: scopeDTO(a.Scope), MustChangePassword: a.MustChangePassword})
+		Scope: scopeDTO(a.Scope), MustChangePassword: p.MustChangePassword,
+		MFAEnabled: p.MFAEnabled, MFAEnrolmentRequired: p.MustEnrolMFA})
 }
 
 // WorkItemDTO is one kind of pending work.

@@ -107,7 +107,7 @@ func bearer(c *gin.Context) string {
 // authenticate requires a valid access token and loads the caller, with role
 // and scope read from the database. A user who must change the password may
 // only do that.
-func (s *Server) authenticate(allowDuringPasswordChange bool) gin.HandlerFunc {
+func (s *Server) authenticate(allowDuringPasswordChange, allowDuringEnrolment bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		tok := bearer(c)
 		if tok == "" {
@@ -122,6 +122,12 @@ func (s *Server) authenticate(allowDuringPasswordChange bool) gin.HandlerFunc {
 		c.Set(ctxPrincipal, p)
 		if p.MustChangePassword && !allowDuringPasswordChange {
 			fail(c, s.log, apperr.New(apperr.PasswordChangeRequired, "请先修改密码"))
+			return
+		}
+		// A role that needs a second factor sets it up before anything else
+		// (after the password, which comes first).
+		if !p.MustChangePassword && p.MustEnrolMFA && !allowDuringEnrolment {
+			fail(c, s.log, apperr.New(apperr.MFAEnrolmentRequired, "您的角色须使用动态验证码登录，请先绑定验证器"))
 			return
 		}
 		c.Next()

@@ -88,7 +88,9 @@ type Route struct {
 	Roles []access.Role
 	// DuringPasswordChange lets a user who must change the password through.
 	DuringPasswordChange bool
-	Handler              func(*Server, *gin.Context)
+	// DuringEnrolment lets a user whose role needs a second factor set it up.
+	DuringEnrolment bool
+	Handler         func(*Server, *gin.Context)
 }
 
 var (
@@ -120,7 +122,10 @@ func Routes() []Route {
 		{Method: "POST", Path: "/auth/refresh", Handler: (*Server).refresh},
 		{Method: "POST", Path: "/auth/logout", Handler: (*Server).logout},
 		{Method: "POST", Path: "/auth/password", Roles: everyone, DuringPasswordChange: true, Handler: (*Server).changePassword},
-		{Method: "GET", Path: "/me", Roles: everyone, Handler: (*Server).me},
+		{Method: "POST", Path: "/auth/mfa", Handler: (*Server).completeMFA},
+		{Method: "POST", Path: "/auth/mfa/setup", Roles: everyone, DuringEnrolment: true, Handler: (*Server).setupMFA},
+		{Method: "POST", Path: "/auth/mfa/enable", Roles: everyone, DuringEnrolment: true, Handler: (*Server).enableMFA},
+		{Method: "GET", Path: "/me", Roles: everyone, DuringEnrolment: true, Handler: (*Server).me},
 		{Method: "GET", Path: "/work", Roles: everyone, Handler: (*Server).work},
 		{Method: "GET", Path: "/regions", Roles: withAdmin, Handler: (*Server).regions},
 		{Method: "GET", Path: "/departments", Roles: withAdmin, Handler: (*Server).departments},
@@ -128,6 +133,7 @@ func Routes() []Route {
 		{Method: "POST", Path: "/users", Roles: adminOnly, Handler: (*Server).createUser},
 		{Method: "PATCH", Path: "/users/:id", Roles: adminOnly, Handler: (*Server).updateUser},
 		{Method: "POST", Path: "/users/:id/password-reset", Roles: adminOnly, Handler: (*Server).resetPassword},
+		{Method: "POST", Path: "/users/:id/mfa-reset", Roles: []access.Role{access.SecurityAdmin}, Handler: (*Server).resetMFA},
 		{Method: "GET", Path: "/audit-events", Roles: auditorOnly, Handler: (*Server).listAudit},
 		{Method: "GET", Path: "/audit-events/export", Roles: auditorOnly, Handler: (*Server).exportAudit},
 		{Method: "GET", Path: "/code-lists", Roles: householders, Handler: (*Server).codeLists},
@@ -196,11 +202,11 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 	for _, r := range Routes() {
 		h := r.Handler
 		chain := []gin.HandlerFunc{}
-		if r.Path == "/auth/login" {
+		if r.Path == "/auth/login" || r.Path == "/auth/mfa" {
 			chain = append(chain, s.withRateLimit(loginLimit))
 		}
 		if r.Roles != nil {
-			chain = append(chain, s.authenticate(r.DuringPasswordChange), s.allow(r.Roles))
+			chain = append(chain, s.authenticate(r.DuringPasswordChange, r.DuringEnrolment), s.allow(r.Roles))
 		}
 		chain = append(chain, func(c *gin.Context) { h(s, c) })
 		v1.Handle(r.Method, r.Path, chain...)

@@ -223,7 +223,7 @@ const docTemplate = `{
         },
         "/auth/login": {
             "post": {
-                "description": "Checks the password and opens a session. Unknown user, wrong password and locked account get the same 401. Limited per client IP (429 with Retry-After). The refresh token is set as an HttpOnly, SameSite=Strict cookie.",
+                "description": "Checks the password and opens a session; for an account with a second factor the answer is instead {\"mfa_required\": true, \"mfa_token\"} and POST /auth/mfa completes the sign-in. Unknown user, wrong password and locked account get the same 401. Limited per client IP (429 with Retry-After). The refresh token is set as an HttpOnly, SameSite=Strict cookie.",
                 "consumes": [
                     "application/json"
                 ],
@@ -283,6 +283,115 @@ const docTemplate = `{
                 "responses": {
                     "204": {
                         "description": "No Content"
+                    }
+                }
+            }
+        },
+        "/auth/mfa": {
+            "post": {
+                "description": "The TOTP code of the account whose password was checked. A code is accepted once; wrong codes count towards the account lock; after 5 the sign-in starts over. Limited per client IP like login.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Complete a sign-in with the second factor",
+                "parameters": [
+                    {
+                        "description": "token from login and the 6-digit code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.MFARequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TokenResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/mfa/enable": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Confirm the authenticator with a code",
+                "parameters": [
+                    {
+                        "description": "the 6-digit code the app shows",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.MFAEnableRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/mfa/setup": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "A new secret, pending until POST /auth/mfa/enable confirms it with a code. Allowed while enrolment is required.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Start enrolling an authenticator app",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.MFASetupResponse"
+                        }
                     }
                 }
             }
@@ -1843,6 +1952,40 @@ const docTemplate = `{
                 }
             }
         },
+        "/users/{id}/mfa-reset": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "For a lost phone. The user's sessions end; a role that requires a second factor enrols again.",
+                "tags": [
+                    "users"
+                ],
+                "summary": "Remove a user's second factor (security administrator)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/users/{id}/password-reset": {
             "post": {
                 "security": [
@@ -3148,11 +3291,49 @@ const docTemplate = `{
                 }
             }
         },
+        "api.MFAEnableRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.MFARequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "287082"
+                },
+                "mfa_token": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.MFASetupResponse": {
+            "type": "object",
+            "properties": {
+                "otpauth_url": {
+                    "type": "string"
+                },
+                "secret": {
+                    "type": "string"
+                }
+            }
+        },
         "api.MeResponse": {
             "type": "object",
             "properties": {
                 "display_name": {
                     "type": "string"
+                },
+                "mfa_enabled": {
+                    "type": "boolean"
+                },
+                "mfa_enrolment_required": {
+                    "description": "MFAEnrolmentRequired: the role signs in with a second factor that is\nnot set up yet; every call but /me and the enrolment answers 403.",
+                    "type": "boolean"
                 },
                 "must_change_password": {
                     "type": "boolean"

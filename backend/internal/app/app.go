@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"jingzhun/internal/access"
 	"jingzhun/internal/api"
 	"jingzhun/internal/auth"
 	"jingzhun/internal/config"
@@ -49,6 +50,8 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	sessions, err := service.NewSessions(st, signer, hasher, audit, regions, service.SessionPolicy{
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, Idle: cfg.SessionIdle, Limit: cfg.SessionLimit,
 		MaxFailures: 5, LockDuration: 30 * time.Minute,
+		RequireMFA: mfaRoles(cfg), MFAIssuer: "盘龙精准识别", MFAWindow: 5 * time.Minute,
+		PasswordMaxAge: passwordMaxAge(cfg),
 	}, now, log)
 	if err != nil {
 		return nil, err
@@ -84,4 +87,25 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Demo:      service.NewDemo(st, hasher, regions, depts, outcomes),
 		Jobs:      runner,
 	}, nil
+}
+
+// mfaRoles are the roles that sign in with a second factor; none in demo
+// mode, which waives enrolment (api-contract.md).
+func mfaRoles(cfg config.Config) []access.Role {
+	if cfg.Demo {
+		return nil
+	}
+	var out []access.Role
+	for _, r := range cfg.MFARoles {
+		out = append(out, access.Role(r))
+	}
+	return out
+}
+
+// passwordMaxAge is waived in demo mode with the forced first change.
+func passwordMaxAge(cfg config.Config) time.Duration {
+	if cfg.Demo {
+		return 0
+	}
+	return cfg.PasswordMaxAge
 }

@@ -18,6 +18,7 @@ const (
 	InvalidCredentials     Code = "invalid_credentials"      // login refused (same for every reason)
 	Forbidden              Code = "forbidden"                // role may not do this
 	PasswordChangeRequired Code = "password_change_required" // must change password first
+	MFAEnrolmentRequired   Code = "mfa_enrolment_required"   // the role needs a second factor: enrol first
 	NotFound               Code = "not_found"                // missing or out of scope
 	VersionConflict        Code = "version_conflict"         // stale version
 	Conflict               Code = "conflict"                 // state forbids it (duplicate, moved on)

@@ -104,5 +104,8 @@ func PasswordProblem(username, password string) string {
 	if username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)) {
 		return "密码不能包含用户名"
 	}
+	if isCommonPassword(password) {
+		return "这是常见的弱密码，容易被猜中，请换一个"
+	}
 	return ""
 }

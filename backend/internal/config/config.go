@@ -20,6 +20,13 @@ type Config struct {
 	DataDir string // where SQLite, keys and attachments live (JZ_DATA_DIR)
 	DBDSN   string // mysql://user:pass@host:port/db; empty = embedded SQLite (JZ_DB_DSN)
 
+	// DataKeys seal personal data at rest: "index:BASE64,2:BASE64,1:BASE64",
+	// the first version current (JZ_DATA_KEYS). DataKeyFile names a file with
+	// the same text (JZ_DATA_KEY_FILE). Without either, only --demo starts,
+	// generating DataDir/data.keys.
+	DataKeys    string
+	DataKeyFile string
+
 	Demo         bool   // seed demo data on an empty database (JZ_DEMO)
 	DemoPassword string // password of every demo account (JZ_DEMO_PASSWORD)
 	// DemoHouseholds is about how many synthetic households --demo puts in
@@ -33,7 +40,14 @@ type Config struct {
 	SessionLimit time.Duration // absolute session lifetime (JZ_SESSION_LIMIT)
 	SecureCookie bool          // mark the refresh cookie Secure (JZ_SECURE_COOKIE); on behind TLS
 
-	LoginPerMinute int   // login attempts per client IP per minute (JZ_LOGIN_PER_MINUTE)
+	LoginPerMinute int // login attempts per client IP per minute (JZ_LOGIN_PER_MINUTE)
+	// MFARoles must sign in with a TOTP second factor (JZ_MFA_ROLES, comma
+	// list; issue 5: district, admin, security_admin, auditor). Demo mode
+	// waives it (api-contract.md).
+	MFARoles []string
+	// PasswordMaxAge: older passwords must be changed (JZ_PASSWORD_MAX_AGE;
+	// 0 = never; waived in demo mode).
+	PasswordMaxAge time.Duration
 	BodyLimit      int64 // ordinary JSON request bodies, bytes (JZ_BODY_LIMIT)
 	EvalBodyLimit  int64 // POST /evaluations body, bytes (JZ_EVAL_BODY_LIMIT)
 	EvalMaxHouses  int   // households per evaluation request (JZ_EVAL_MAX_HOUSEHOLDS)
@@ -54,6 +68,8 @@ func Default() Config {
 		DataDir:         "./data",
 		DemoPassword:    "Jingzhun@2017",
 		DemoHouseholds:  2000,
+		MFARoles:        []string{"district", "admin", "security_admin", "auditor"},
+		PasswordMaxAge:  90 * 24 * time.Hour,
 		AccessTTL:       15 * time.Minute,
 		RefreshTTL:      12 * time.Hour,
 		SessionIdle:     30 * time.Minute,
@@ -155,10 +171,13 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	str("JZ_DEMO_PASSWORD", &c.DemoPassword)
 	integer("JZ_DEMO_HOUSEHOLDS", &c.DemoHouseholds)
 	str("JZ_JWT_SECRET", &c.JWTSecret)
+	str("JZ_DATA_KEYS", &c.DataKeys)
+	str("JZ_DATA_KEY_FILE", &c.DataKeyFile)
 	duration("JZ_ACCESS_TTL", &c.AccessTTL)
 	duration("JZ_REFRESH_TTL", &c.RefreshTTL)
 	duration("JZ_SESSION_IDLE", &c.SessionIdle)
 	duration("JZ_SESSION_LIMIT", &c.SessionLimit)
+	duration("JZ_PASSWORD_MAX_AGE", &c.PasswordMaxAge)
 	boolean("JZ_SECURE_COOKIE", &c.SecureCookie)
 	integer("JZ_LOGIN_PER_MINUTE", &c.LoginPerMinute)
 	size("JZ_BODY_LIMIT", &c.BodyLimit)
@@ -171,6 +190,14 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	if v, ok := lookup("JZ_TRUSTED_PROXIES"); ok && strings.TrimSpace(v) != "" {
 		for _, p := range strings.Split(v, ",") {
 			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(p))
+		}
+	}
+	if v, ok := lookup("JZ_MFA_ROLES"); ok {
+		c.MFARoles = nil
+		for _, r := range strings.Split(v, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				c.MFARoles = append(c.MFARoles, r)
+			}
 		}
 	}
 	if len(errs) > 0 {

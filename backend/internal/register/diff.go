@@ -23,6 +23,7 @@ type FieldChange struct {
 var skipped = map[string]bool{
 	"ID": true, "HouseholdID": true, "Version": true, "CreatedAt": true, "UpdatedAt": true,
 	"CreatedBy": true, "UpdatedBy": true, "DeletedAt": true, "DeletedBy": true, "ActiveIDKey": true, "Sort": true,
+	"IDIndex": true, "KeyVersion": true,
 }
 
 // Diff lists what changed from before to after; before nil means created.

@@ -114,6 +114,9 @@ type Household struct {
 	UpdatedBy string
 	DeletedAt *time.Time
 	DeletedBy string
+	// KeyVersion is set by the store: the data key version the row's
+	// personal data is sealed with at rest.
+	KeyVersion int
 
 	Members         []Member        `gorm:"foreignKey:HouseholdID"`
 	Vehicles        []Vehicle       `gorm:"foreignKey:HouseholdID"`
@@ -124,11 +127,16 @@ type Household struct {
 
 // Member is a 家庭成员.
 type Member struct {
-	ID           int64
-	HouseholdID  int64
-	Sort         int
-	IDNumber     string
-	ActiveIDKey  *string // set by the store: the ID number while the household is live
+	ID          int64
+	HouseholdID int64
+	Sort        int
+	IDNumber    string
+	// Set by the store: IDIndex is the blind index (keyed hash) of IDNumber,
+	// ActiveIDKey the same while the household is live (one person, one
+	// household), KeyVersion the data key version the row is sealed with.
+	IDIndex      string
+	ActiveIDKey  *string
+	KeyVersion   int
 	Name         string
 	Gender       string
 	BirthDate    localdate.Date

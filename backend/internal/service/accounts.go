@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -282,6 +283,10 @@ func (a *Accounts) ResetPassword(ctx context.Context, actor access.Actor, id int
 	}), "reset password")
 }
 
+// passwordHistory is how many recent passwords a change may not reuse,
+// the current one included (issue 5).
+const passwordHistory = 3
+
 // ChangePassword is the caller changing their own password. Other sessions
 // of the user end; the current one stays.
 func (a *Accounts) ChangePassword(ctx context.Context, actor access.Actor, old, next string) error {
@@ -298,6 +303,19 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor access.Actor, old, 
 		}
 		if old == next {
 			return apperr.Invalid(apperr.Detail{Field: "new_password", Message: "新密码不能与原密码相同"})
+		}
+		// History of 3: neither the current password nor the two before it.
+		earlier, err := a.store.RecentPasswords(ctx, u.ID, passwordHistory-1)
+		if err != nil {
+			return err
+		}
+		for _, h := range earlier {
+			if ok, _ := auth.Verify(h, next); ok {
+				return apperr.Invalid(apperr.Detail{Field: "new_password", Message: fmt.Sprintf("新密码不能与最近%d次使用过的密码相同", passwordHistory)})
+			}
+		}
+		if err := a.store.AddPasswordHistory(ctx, u.ID, u.PasswordHash, a.now().UTC()); err != nil {
+			return err
 		}
 		if u.PasswordHash, err = a.hasher.Hash(next); err != nil {
 			return err

@@ -87,8 +87,8 @@ func (a *AuditLog) Record(ctx context.Context, actor access.Actor, e Entry) erro
 	return a.store.AppendAudit(ctx, ev)
 }
 
-// maskPersonal masks ID numbers and phone numbers by field name, so that the
-// audit log never holds them in clear.
+// maskPersonal masks ID numbers, phone numbers and health data by field
+// name, so that the audit log never holds them in clear.
 func maskPersonal(field string, v any) any {
 	s, ok := v.(string)
 	if !ok || s == "" {
@@ -100,6 +100,11 @@ func maskPersonal(field string, v any) any {
 		return idcard.Mask(s)
 	case strings.Contains(f, "phone"):
 		return idcard.MaskPhone(s)
+	case strings.Contains(f, "disability_cert"): // 残疾证号 begins with the ID number
+		return idcard.Mask(s)
+	case strings.Contains(f, "health") || strings.Contains(f, "disease") || strings.Contains(f, "disability_category"):
+		// Health data is sealed at rest; the audit log says that it changed, not what it is.
+		return "***"
 	}
 	return v
 }

@@ -123,6 +123,7 @@ func (d *Demo) hashAll(users []*store.User, password string) error {
 				return
 			}
 			u.PasswordHash = h
+			u.PasswordChangedAt = time.Now().UTC()
 		}(u)
 	}
 	wg.Wait()

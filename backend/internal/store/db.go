@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"jingzhun/internal/apperr"
+	"jingzhun/internal/sealing"
 	"jingzhun/internal/store/migrations"
 )
 
@@ -27,6 +28,10 @@ import (
 type Store struct {
 	db      *gorm.DB
 	Dialect string // "sqlite" or "mysql"
+	// keys seal personal data on write and open it on read (sealed.go). Set
+	// once by SetKeys before use; without keys, reading or writing sealed
+	// data fails.
+	keys *sealing.Keyring
 }
 
 // Open connects to MySQL when dsn is set (mysql://user:pass@host:port/db),

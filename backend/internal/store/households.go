@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"errors"
-	"strings"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
@@ -94,7 +95,10 @@ func (s *Store) householdQuery(ctx context.Context, sc access.Scope, f Household
 		q = q.Where("(households.main_cause = ? OR "+listed+")", f.Cause, "%,"+escapeLike(f.Cause)+",%")
 	}
 	if f.IDNumber != "" {
-		q = q.Where("households.id IN (?)", s.conn(ctx).Table("members").Select("household_id").Where("id_number = ?", strings.ToUpper(f.IDNumber)))
+		// Exact match on the blind index: the ID number itself is sealed.
+		// Without keys nothing matches (and the list fails on opening).
+		ix, _ := s.IDIndex(f.IDNumber)
+		q = q.Where("households.id IN (?)", s.conn(ctx).Table("members").Select("household_id").Where("id_index = ?", ix))
 	}
 	if f.Text != "" {
 		like := "%" + escapeLike(f.Text) + "%"
@@ -124,7 +128,22 @@ func (s *Store) Households(ctx context.Context, sc access.Scope, f HouseholdFilt
 		Order("households.code, households.id").
 		Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).
 		Scan(&rows).Error
-	return rows, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range rows {
+		if rows[i].HeadIDNumber == "" { // no head
+			continue
+		}
+		k, err := s.keyring()
+		if err != nil {
+			return nil, 0, err
+		}
+		if rows[i].HeadIDNumber, err = k.Open(colIDNumber, rows[i].HeadIDNumber); err != nil {
+			return nil, 0, fmt.Errorf("household %d head: %w", rows[i].ID, err)
+		}
+	}
+	return rows, total, nil
 }
 
 // Household reads one live household with everything it holds; a household
@@ -142,6 +161,9 @@ func (s *Store) Household(ctx context.Context, sc access.Scope, id int64) (*regi
 	if err != nil {
 		return nil, notFound(err, "农户")
 	}
+	if err := s.openHousehold(&h); err != nil {
+		return nil, err
+	}
 	return &h, nil
 }
 
@@ -151,9 +173,13 @@ func (s *Store) HouseholdOfPerson(ctx context.Context, idNumber string) (id int6
 		ID   int64
 		Code string
 	}
+	ix, err := s.IDIndex(idNumber)
+	if err != nil {
+		return 0, "", err
+	}
 	err = s.conn(ctx).Table("members").Select("households.id, households.code").
 		Joins("JOIN households ON households.id = members.household_id").
-		Where("members.active_id_key = ?", strings.ToUpper(idNumber)).Take(&row).Error
+		Where("members.active_id_key = ?", ix).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return 0, "", nil
 	}
@@ -161,13 +187,53 @@ func (s *Store) HouseholdOfPerson(ctx context.Context, idNumber string) (id int6
 }
 
 // CreateHousehold inserts a household with its members, assets and measures.
+// Personal data is sealed in a copy; h gets the new IDs.
 func (s *Store) CreateHousehold(ctx context.Context, h *register.Household) error {
 	h.Version = 1
-	for i := range h.Members {
-		key := h.Members[i].IDNumber
-		h.Members[i].ActiveIDKey = &key
+	c, err := s.sealedHousehold(h)
+	if err != nil {
+		return err
 	}
-	return s.conn(ctx).Create(h).Error
+	// The household first, then its lists with plain INSERTs: GORM would save
+	// associations as upserts, and on MySQL an upsert of a member whose
+	// active_id_key is taken moves that person out of their household
+	// instead of failing on the unique index (one person, one household).
+	db := s.conn(ctx)
+	if err := db.Omit(clause.Associations).Create(c).Error; err != nil {
+		return err
+	}
+	for i := range c.Members {
+		c.Members[i].HouseholdID = c.ID
+	}
+	for i := range c.Vehicles {
+		c.Vehicles[i].HouseholdID = c.ID
+	}
+	for i := range c.UrbanProperties {
+		c.UrbanProperties[i].HouseholdID = c.ID
+	}
+	for i := range c.Businesses {
+		c.Businesses[i].HouseholdID = c.ID
+	}
+	for i := range c.HelpMeasures {
+		c.HelpMeasures[i].HouseholdID = c.ID
+	}
+	if len(c.Members) > 0 {
+		if err := db.Omit(clause.Associations).Create(&c.Members).Error; err != nil {
+			return err
+		}
+	}
+	for _, list := range []any{c.Vehicles, c.UrbanProperties, c.Businesses, c.HelpMeasures} {
+		if err := createIfAny(db, list); err != nil {
+			return err
+		}
+	}
+	h.ID, h.CreatedAt, h.UpdatedAt, h.KeyVersion = c.ID, c.CreatedAt, c.UpdatedAt, c.KeyVersion
+	for i := range h.Members {
+		m := &c.Members[i]
+		h.Members[i].ID, h.Members[i].HouseholdID = m.ID, m.HouseholdID
+		h.Members[i].IDIndex, h.Members[i].ActiveIDKey, h.Members[i].KeyVersion = m.IDIndex, m.ActiveIDKey, m.KeyVersion
+	}
+	return nil
 }
 
 // UpdateHousehold writes a household whose Version is the one it was read
@@ -177,10 +243,14 @@ func (s *Store) CreateHousehold(ctx context.Context, h *register.Household) erro
 func (s *Store) UpdateHousehold(ctx context.Context, h *register.Household) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		db := s.conn(ctx)
+		c, err := s.sealedHousehold(withVersion(h))
+		if err != nil {
+			return err
+		}
 		res := db.Model(&householdRow{}).Where("id = ? AND version = ? AND deleted_at IS NULL", h.ID, h.Version).
 			Select("*").Omit("id", "created_at", "created_by", "deleted_at", "deleted_by", "Members", "Vehicles",
 			"UrbanProperties", "Businesses", "HelpMeasures").
-			Updates(withVersion(h))
+			Updates(c)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -218,15 +288,19 @@ func (s *Store) saveMembers(ctx context.Context, h *register.Household) error {
 	for i := range h.Members {
 		m := &h.Members[i]
 		m.HouseholdID = h.ID
-		key := m.IDNumber
-		m.ActiveIDKey = &key
+		sm, err := s.sealedMember(*m)
+		if err != nil {
+			return err
+		}
+		m.IDIndex, m.ActiveIDKey, m.KeyVersion = sm.IDIndex, sm.ActiveIDKey, sm.KeyVersion
 		if m.ID == 0 {
-			if err := db.Create(m).Error; err != nil {
+			if err := db.Create(&sm).Error; err != nil {
 				return err
 			}
+			m.ID = sm.ID
 			continue
 		}
-		res := db.Model(&memberRow{}).Where("id = ? AND household_id = ?", m.ID, h.ID).Select("*").Omit("id").Updates(m)
+		res := db.Model(&memberRow{}).Where("id = ? AND household_id = ?", m.ID, h.ID).Select("*").Omit("id").Updates(&sm)
 		if res.Error != nil {
 			return res.Error
 		}

@@ -26,6 +26,7 @@ type HouseholdOutcome struct {
 	ComputedAt       time.Time
 	PreviousOutcome  string
 	ChangedInputs    string
+	KeyVersion       int // set by the store: Inputs and Result are sealed at rest
 }
 
 // OutcomeOf reads a household's outcome in a campaign; nil when none.
@@ -35,16 +36,26 @@ func (s *Store) OutcomeOf(ctx context.Context, householdID, campaignID int64) (*
 	if err != nil || len(os) == 0 {
 		return nil, err
 	}
+	if err := s.openOutcome(&os[0]); err != nil {
+		return nil, err
+	}
 	return &os[0], nil
 }
 
 // SaveOutcome inserts o, or replaces the row with o.ID when it is set. The
 // caller reads the row first in the same transaction.
 func (s *Store) SaveOutcome(ctx context.Context, o *HouseholdOutcome) error {
-	if o.ID == 0 {
-		return s.conn(ctx).Create(o).Error
+	c, err := s.sealOutcome(o)
+	if err != nil {
+		return err
 	}
-	return s.conn(ctx).Model(&HouseholdOutcome{}).Where("id = ?", o.ID).Select("*").Omit("id", "household_id", "campaign_id").Updates(o).Error
+	if o.ID == 0 {
+		err = s.conn(ctx).Create(c).Error
+		o.ID, o.KeyVersion = c.ID, c.KeyVersion
+		return err
+	}
+	o.KeyVersion = c.KeyVersion
+	return s.conn(ctx).Model(&HouseholdOutcome{}).Where("id = ?", o.ID).Select("*").Omit("id", "household_id", "campaign_id").Updates(c).Error
 }
 
 // DeleteOutcomes removes every outcome of a household (it left the register).

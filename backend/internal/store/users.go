@@ -28,6 +28,10 @@ type User struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Version            int64
+	TOTPSecret         string `gorm:"column:totp_secret"`
+	TOTPPending        string `gorm:"column:totp_pending"`
+	TOTPEnabled        bool   `gorm:"column:totp_enabled"`
+	TOTPLastStep       int64  `gorm:"column:totp_last_step"`
 
 	Grant access.Grant `gorm:"-"`
 }

@@ -28,6 +28,8 @@ var All = []Migration{
 	{2, "register: households, members, assets, code lists, attachments", m0002Register},
 	{3, "jobs: background work with progress and leases", m0003Jobs},
 	{4, "outcomes: poverty lines, campaigns, household outcomes", m0004Outcomes},
+	{5, "sealed: personal data encrypted at rest, blind index, key versions", m0005Sealed},
+	{6, "sign-in: TOTP second factor, MFA challenges, password history", m0006MFA},
 }
 
 type schemaMigration struct {

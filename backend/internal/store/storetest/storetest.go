@@ -15,8 +15,23 @@ import (
 
 	gomysql "github.com/go-sql-driver/mysql"
 
+	"jingzhun/internal/sealing"
 	"jingzhun/internal/store"
 )
+
+// KeyText is the data key material every test database is sealed with:
+// fixed, so that a test can open what another store wrote.
+const KeyText = "index:aW5kZXgta2V5LWZvci10ZXN0cy1vbmx5LTAwMDAwMDA=,1:a2V5LXZlcnNpb24tMS1mb3ItdGVzdHMtb25seS0wMDA="
+
+// Keys parses KeyText.
+func Keys(t testing.TB) *sealing.Keyring {
+	t.Helper()
+	k, err := sealing.Parse(KeyText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
 
 // MySQLEnv names the variable that turns the MySQL runs on.
 const MySQLEnv = "JZ_TEST_MYSQL_DSN"
@@ -41,6 +56,7 @@ func SQLite(t testing.TB) *store.Store {
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	st.SetKeys(Keys(t))
 	return st
 }
 
@@ -71,6 +87,7 @@ func MySQL(t testing.TB) *store.Store {
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	st.SetKeys(Keys(t))
 	return st
 }
 
