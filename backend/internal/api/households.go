@@ -618,12 +618,14 @@ func (s *Server) exportHouseholds(c *gin.Context) {
 // householdInterchange godoc
 //
 //	@Summary		A household in the interchange format (household-v1)
-//	@Description	The household as household-v1.md describes it, for third parties and for `POST /evaluations`. Members who moved out are left out. A full-record read, audited.
+//	@Description	The household as household-v1.md describes it, for third parties and for `POST /evaluations`, with full ID numbers: the caller states why (`reason`), and the read is audited with it. Members who moved out are left out.
 //	@Tags			households
 //	@Produce		json
 //	@Security		Bearer
-//	@Param			id	path		int	true	"household id"
-//	@Success		200	{object}	object	"household-v1 household"
+//	@Param			id		path		int		true	"household id"
+//	@Param			reason	query		string	true	"why the full record leaves the system (audited)"
+//	@Success		200		{object}	object	"household-v1 household"
+//	@Failure		422		{object}	ErrorBody
 //	@Failure		404	{object}	ErrorBody
 //	@Router			/households/{id}/interchange [get]
 func (s *Server) householdInterchange(c *gin.Context) {
@@ -632,7 +634,7 @@ func (s *Server) householdInterchange(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
-	h, err := s.Households.Interchange(c.Request.Context(), actor(c), id)
+	h, err := s.Households.Interchange(c.Request.Context(), actor(c), id, c.Query("reason"))
 	if err != nil {
 		fail(c, s.log, err)
 		return

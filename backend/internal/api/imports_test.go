@@ -237,7 +237,10 @@ func TestRegisterImportJSONAndInterchange(t *testing.T) {
 			} `json:"items"`
 		}
 		s.do(req{method: "GET", path: "/api/v1/households?q=J-1", token: district.token}).json(t, &page)
-		r = s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/households/%d/interchange", page.Items[0].ID), token: district.token})
+		if r := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/households/%d/interchange", page.Items[0].ID), token: district.token}); r.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("interchange without a reason: %d", r.Code)
+		}
+		r = s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/households/%d/interchange?reason=%%E7%%9C%%81%%E7%%B3%%BB%%E7%%BB%%9F%%E6%%A0%%B8%%E5%%AF%%B9", page.Items[0].ID), token: district.token})
 		if r.Code != http.StatusOK {
 			t.Fatalf("interchange: %d %s", r.Code, r.Body)
 		}
@@ -251,7 +254,7 @@ func TestRegisterImportJSONAndInterchange(t *testing.T) {
 		}
 		// Out of the officer's scope it does not exist.
 		officer := s.as("officer-530103012004")
-		if r := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/households/%d/interchange", page.Items[0].ID), token: officer.token}); r.Code != http.StatusNotFound {
+		if r := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/households/%d/interchange?reason=check", page.Items[0].ID), token: officer.token}); r.Code != http.StatusNotFound {
 			t.Fatalf("out of scope: %d", r.Code)
 		}
 	})

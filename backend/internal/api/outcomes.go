@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"jingzhun/internal/apperr"
+	"jingzhun/internal/idcard"
 	"jingzhun/internal/rules"
 	"jingzhun/internal/store"
 )
@@ -208,7 +209,7 @@ func (s *Server) householdOutcome(c *gin.Context) {
 		return
 	}
 	out := HouseholdOutcomeDTO{HouseholdID: o.HouseholdID, Campaign: campaignDTO(&o.Campaign), Outcome: string(o.Outcome),
-		OutcomeLabel: o.Outcome.Chinese(), HouseholdSize: o.HouseholdSize, MembersRemoved: nonNil(o.MembersRemoved),
+		OutcomeLabel: o.Outcome.Chinese(), HouseholdSize: o.HouseholdSize, MembersRemoved: masked(o.MembersRemoved),
 		Rules: make([]RuleFiredDTO, len(o.Rules)), Unknown: nonNil(o.Unknown), Errors: []FieldErrorDTO{},
 		ComputedAt: o.ComputedAt, HouseholdVersion: o.HouseholdVersion, ChangedInputs: nonNil(o.ChangedInputs),
 		PreviousOutcome: string(o.PreviousOutcome), PreviousLabel: o.PreviousOutcome.Chinese(), PerCapitaIncome: money(o.PerCapitaIncome)}
@@ -226,4 +227,14 @@ func nonNil(ss []string) []string {
 		return []string{}
 	}
 	return ss
+}
+
+// masked shows removed members' ID numbers as lists do: the outcome is read
+// without the audit of a full record, so it carries no full ID number.
+func masked(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = idcard.Mask(id)
+	}
+	return out
 }

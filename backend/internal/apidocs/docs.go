@@ -1479,7 +1479,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "The household as household-v1.md describes it, for third parties and for ` + "`" + `POST /evaluations` + "`" + `. Members who moved out are left out. A full-record read, audited.",
+                "description": "The household as household-v1.md describes it, for third parties and for ` + "`" + `POST /evaluations` + "`" + `, with full ID numbers: the caller states why (` + "`" + `reason` + "`" + `), and the read is audited with it. Members who moved out are left out.",
                 "produces": [
                     "application/json"
                 ],
@@ -1494,6 +1494,13 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "why the full record leaves the system (audited)",
+                        "name": "reason",
+                        "in": "query",
+                        "required": true
                     }
                 ],
                 "responses": {
@@ -1505,6 +1512,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }

@@ -49,7 +49,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	codeLists := service.NewCodeLists(st)
 	sessions, err := service.NewSessions(st, signer, hasher, audit, regions, service.SessionPolicy{
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, Idle: cfg.SessionIdle, Limit: cfg.SessionLimit,
-		MaxFailures: 5, LockDuration: 30 * time.Minute,
+		MaxFailures: 5, FailureWindow: 15 * time.Minute, LockDuration: 30 * time.Minute,
 		RequireMFA: mfaRoles(cfg), MFAIssuer: "盘龙精准识别", MFAWindow: 5 * time.Minute,
 		PasswordMaxAge: passwordMaxAge(cfg),
 	}, now, log)

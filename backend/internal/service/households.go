@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -41,8 +42,10 @@ func (s *Households) List(ctx context.Context, actor access.Actor, f store.House
 	if err != nil {
 		return nil, 0, apperr.Wrap(err, "list households")
 	}
-	for i := range rows {
-		rows[i].HeadIDNumber = idcard.Mask(rows[i].HeadIDNumber)
+	if access.Sees(actor.Role, access.ListView, access.IDNumber) != access.Full {
+		for i := range rows {
+			rows[i].HeadIDNumber = idcard.Mask(rows[i].HeadIDNumber)
+		}
 	}
 	return rows, total, nil
 }
@@ -343,7 +346,10 @@ func (s *Households) Export(ctx context.Context, actor access.Actor, f store.Hou
 
 // Interchange reads a household in household-v1, for third parties and
 // for the rules engine's view of it. It is a full-record read, audited.
-func (s *Households) Interchange(ctx context.Context, actor access.Actor, id int64) (interchange.Household, error) {
+func (s *Households) Interchange(ctx context.Context, actor access.Actor, id int64, reason string) (interchange.Household, error) {
+	if len([]rune(strings.TrimSpace(reason))) < 2 {
+		return interchange.Household{}, apperr.Invalid(apperr.Detail{Field: "reason", Message: "导出完整身份证号须说明用途（reason）"})
+	}
 	h, err := s.store.Household(ctx, actor.Scope, id)
 	if err != nil {
 		return interchange.Household{}, err
@@ -360,7 +366,8 @@ func (s *Households) Interchange(ctx context.Context, actor access.Actor, id int
 			}
 		}
 	}
-	if err := s.audit.Record(ctx, actor, Entry{Action: "household.export_interchange", ObjectType: "household", ObjectID: strconv.FormatInt(id, 10)}); err != nil {
+	if err := s.audit.Record(ctx, actor, Entry{Action: "household.export_interchange", ObjectType: "household", ObjectID: strconv.FormatInt(id, 10),
+		Reason: truncate(strings.TrimSpace(reason), 200)}); err != nil {
 		return interchange.Household{}, apperr.Wrap(err, "audit read")
 	}
 	return h.Interchange(group), nil

@@ -14,12 +14,13 @@ import (
 
 // SessionPolicy holds the sign-in settings.
 type SessionPolicy struct {
-	AccessTTL    time.Duration
-	RefreshTTL   time.Duration
-	Idle         time.Duration
-	Limit        time.Duration
-	MaxFailures  int           // consecutive failures before a lock
-	LockDuration time.Duration // how long a lock lasts
+	AccessTTL     time.Duration
+	RefreshTTL    time.Duration
+	Idle          time.Duration
+	Limit         time.Duration
+	MaxFailures   int // failures within FailureWindow that lock the account
+	FailureWindow time.Duration
+	LockDuration  time.Duration // how long a lock lasts
 	// RequireMFA are the roles that must sign in with a second factor
 	// (issue 5: district, admin, security_admin, auditor); empty in demo mode.
 	RequireMFA []access.Role
@@ -130,11 +131,12 @@ func (s *Sessions) signIn(ctx context.Context, anon access.Actor, u *store.User,
 // failPassword counts a wrong password and locks the account after too many.
 func (s *Sessions) failPassword(ctx context.Context, a access.Actor, u *store.User, now time.Time) {
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		if err := s.store.RecordFailedLogin(ctx, u.ID); err != nil {
+		n, err := s.store.RecordFailedLogin(ctx, u.ID, now, s.policy.FailureWindow)
+		if err != nil {
 			return err
 		}
 		reason := "wrong password"
-		if u.FailedLogins+1 >= s.policy.MaxFailures {
+		if n >= s.policy.MaxFailures {
 			if err := s.store.LockUser(ctx, u.ID, now.Add(s.policy.LockDuration)); err != nil {
 				return err
 			}

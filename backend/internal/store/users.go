@@ -32,6 +32,7 @@ type User struct {
 	TOTPPending        string `gorm:"column:totp_pending"`
 	TOTPEnabled        bool   `gorm:"column:totp_enabled"`
 	TOTPLastStep       int64  `gorm:"column:totp_last_step"`
+	LastFailedAt       *time.Time
 
 	Grant access.Grant `gorm:"-"`
 }
@@ -225,10 +226,21 @@ func (s *Store) RecordLogin(ctx context.Context, userID int64, at time.Time) err
 		Updates(map[string]any{"last_login_at": at, "failed_logins": 0, "locked_until": nil}).Error
 }
 
-// RecordFailedLogin counts a failure.
-func (s *Store) RecordFailedLogin(ctx context.Context, userID int64) error {
-	return s.conn(ctx).Model(&User{}).Where("id = ?", userID).
-		Update("failed_logins", gorm.Expr("failed_logins + 1")).Error
+// RecordFailedLogin counts a failure; failures older than window no longer
+// count (five in 15 minutes lock, not five in a month). It returns the count.
+func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, at time.Time, window time.Duration) (int, error) {
+	db := s.conn(ctx)
+	if err := db.Model(&User{}).Where("id = ? AND (last_failed_at IS NULL OR last_failed_at < ?)", userID, at.Add(-window)).
+		Update("failed_logins", 0).Error; err != nil {
+		return 0, err
+	}
+	if err := db.Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"failed_logins": gorm.Expr("failed_logins + 1"), "last_failed_at": at}).Error; err != nil {
+		return 0, err
+	}
+	var n int
+	err := db.Model(&User{}).Where("id = ?", userID).Select("failed_logins").Scan(&n).Error
+	return n, err
 }
 
 // CountUsers counts every account (an empty database has none).

@@ -13,6 +13,8 @@ type user0006 struct {
 	TOTPPending  string `gorm:"column:totp_pending;size:64;not null;default:''"`
 	TOTPEnabled  bool   `gorm:"column:totp_enabled;not null;default:false"`
 	TOTPLastStep int64  `gorm:"column:totp_last_step;not null;default:0"`
+	// LastFailedAt: failures count towards a lock within a window only.
+	LastFailedAt *time.Time
 }
 
 func (user0006) TableName() string { return "users" }
@@ -40,7 +42,7 @@ type passwordHistory0006 struct {
 func (passwordHistory0006) TableName() string { return "password_history" }
 
 func m0006MFA(tx *gorm.DB) error {
-	for _, col := range []string{"TOTPSecret", "TOTPPending", "TOTPEnabled", "TOTPLastStep"} {
+	for _, col := range []string{"TOTPSecret", "TOTPPending", "TOTPEnabled", "TOTPLastStep", "LastFailedAt"} {
 		if err := tx.Migrator().AddColumn(&user0006{}, col); err != nil {
 			return err
 		}
