@@ -25,6 +25,10 @@ setSessionHandlers({
     useSession(pinia).mustChange = true
     void router.replace({ name: 'password' })
   },
+  mfaEnrolment: () => {
+    useSession(pinia).mustEnrol = true
+    void router.replace({ name: 'security' })
+  },
 })
 
 app.mount('#app')

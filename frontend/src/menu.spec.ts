@@ -11,7 +11,7 @@ describe('menu by role', () => {
     expect(names('security_admin')).toEqual(['home'])
     expect(names('department')).toEqual(['home', 'regions'])
     for (const r of ['village_officer', 'check_team', 'street', 'district', 'supervisor'] as const) {
-      expect(names(r)).toEqual(['home', 'households', 'regions'])
+      expect(names(r)).toEqual(['home', 'households', 'outcomes', 'campaigns', ...(r === 'district' ? ['imports'] : []), 'regions'])
     }
   })
   it('shows nothing without a role', () => {

@@ -1,5 +1,6 @@
 import type { Component } from 'vue'
-import { Document, House, HomeFilled, MapLocation, User } from '@element-plus/icons-vue'
+import { Document, House, HomeFilled, MapLocation, Upload, User } from '@element-plus/icons-vue'
+import { DataAnalysis, SetUp } from '@element-plus/icons-vue'
 import type { Role } from './api/auth'
 
 // The menu of each role. The server decides what a role may do; this only
@@ -14,11 +15,16 @@ export interface MenuItem {
 }
 
 export const householdReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
+/** who may record, edit and delete households (the readers but the supervisor, who only reads) */
+export const householdEditors: Role[] = ['village_officer', 'check_team', 'street', 'district']
 export const regionReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor', 'admin']
 
 export const menu: MenuItem[] = [
   { path: '/', name: 'home', label: 'menu.home', icon: HomeFilled, roles: 'all' },
   { path: '/households', name: 'households', label: 'menu.households', icon: House, roles: householdReaders },
+  { path: '/outcomes', name: 'outcomes', label: 'outcome.menu', icon: DataAnalysis, roles: householdReaders },
+  { path: '/campaigns', name: 'campaigns', label: 'campaign.menu', icon: SetUp, roles: householdReaders },
+  { path: '/imports', name: 'imports', label: 'menu.imports', icon: Upload, roles: ['district'] },
   { path: '/regions', name: 'regions', label: 'menu.regions', icon: MapLocation, roles: regionReaders },
   { path: '/admin/users', name: 'users', label: 'menu.users', icon: User, roles: ['admin'] },
   { path: '/audit', name: 'audit', label: 'menu.audit', icon: Document, roles: ['auditor'] },

@@ -13,6 +13,9 @@ export interface Me {
   role: Role
   scope: Scope
   must_change_password: boolean
+  mfa_enabled: boolean
+  /** the role signs in with a second factor that is not set up yet */
+  mfa_enrolment_required: boolean
 }
 
 export type Role =
@@ -44,10 +47,25 @@ export interface WorkItem {
   route: string
 }
 
-export async function login(username: string, password: string): Promise<void> {
-  const t = await request<TokenResponse>('POST', '/auth/login', { body: { username, password }, noRetry: true })
+/** A sign-in is done, or waits for the second factor's code. */
+export type LoginStep = { done: true } | { done: false; mfaToken: string }
+
+export async function login(username: string, password: string): Promise<LoginStep> {
+  const t = await request<TokenResponse | { mfa_required: true; mfa_token: string }>('POST', '/auth/login', {
+    body: { username, password },
+    noRetry: true,
+  })
+  if ('mfa_required' in t) return { done: false, mfaToken: t.mfa_token }
   setToken(t)
+  return { done: true }
 }
+
+export async function completeMFA(mfaToken: string, code: string): Promise<void> {
+  setToken(await request<TokenResponse>('POST', '/auth/mfa', { body: { mfa_token: mfaToken, code }, noRetry: true }))
+}
+
+export const setupMFA = () => request<{ secret: string; otpauth_url: string }>('POST', '/auth/mfa/setup')
+export const enableMFA = (code: string) => request<void>('POST', '/auth/mfa/enable', { body: { code } })
 
 export async function logout(): Promise<void> {
   try {

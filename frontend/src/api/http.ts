@@ -16,6 +16,8 @@ export class ApiError extends Error {
     message: string,
     readonly details: FieldDetail[] = [],
     readonly requestId = '',
+    /** the whole response body, for answers that carry more than the error (an import report) */
+    readonly body: unknown = undefined,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -47,10 +49,13 @@ let refreshing: Promise<boolean> | undefined
 let onSessionLost: () => void = () => {}
 /** Called when the server demands a password change first. */
 let onPasswordChange: () => void = () => {}
+/** Called when the server demands a second factor be set up first. */
+let onMFAEnrolment: () => void = () => {}
 
-export function setSessionHandlers(h: { lost: () => void; passwordChange: () => void }) {
+export function setSessionHandlers(h: { lost: () => void; passwordChange: () => void; mfaEnrolment?: () => void }) {
   onSessionLost = h.lost
   onPasswordChange = h.passwordChange
+  onMFAEnrolment = h.mfaEnrolment ?? (() => {})
 }
 
 export function hasToken() {
@@ -83,7 +88,7 @@ async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = await res.json()
     const e = body?.error
-    if (e?.code) return new ApiError(res.status, e.code, e.message ?? '', e.details ?? [], e.request_id ?? '')
+    if (e?.code) return new ApiError(res.status, e.code, e.message ?? '', e.details ?? [], e.request_id ?? '', body)
   } catch {
     /* not JSON: fall through */
   }
@@ -143,6 +148,7 @@ async function call(method: string, path: string, opt: Options = {}): Promise<Re
   if (!res.ok) {
     const err = await errorOf(res)
     if (err.code === 'password_change_required') onPasswordChange()
+    if (err.code === 'mfa_enrolment_required') onMFAEnrolment()
     throw err
   }
   return res

@@ -6,7 +6,7 @@ import { useSession } from '@/stores/session'
 import type { Me } from '@/api/auth'
 
 function me(role: Me['role'], must = false): Me {
-  return { username: 'u', display_name: 'U', role, scope: { streets: [], villages: [], department: null, team: null }, must_change_password: must }
+  return { username: 'u', display_name: 'U', role, scope: { streets: [], villages: [], department: null, team: null }, must_change_password: must, mfa_enabled: false, mfa_enrolment_required: false }
 }
 
 async function navigate(to: string, who: Me | null) {
@@ -15,6 +15,7 @@ async function navigate(to: string, who: Me | null) {
   vi.spyOn(session, 'restore').mockImplementation(async () => {
     session.me = who
     session.mustChange = who?.must_change_password ?? false
+    session.mustEnrol = who?.mfa_enrolment_required ?? false
     return who !== null
   })
   const router = createRouter({ history: createMemoryHistory(), routes })
@@ -40,6 +41,11 @@ describe('route guards', () => {
   })
   it('holds a user who must change the password on the password page', async () => {
     expect((await navigate('/households', me('district', true))).name).toBe('password')
+  })
+  it('holds a user who must set up a second factor on the security page', async () => {
+    const who = { ...me('district'), mfa_enrolment_required: true }
+    expect((await navigate('/households', who)).name).toBe('security')
+    expect((await navigate('/security', who)).name).toBe('security')
   })
   it('answers 404 for unknown paths', async () => {
     expect((await navigate('/no/such', me('district'))).name).toBe('not-found')

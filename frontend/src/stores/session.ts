@@ -14,10 +14,14 @@ export const useSession = defineStore('session', () => {
   // session exists, but who it is stays unknown until the change.
   const mustChange = ref(false)
 
+  // A role that signs in with a second factor sets it up first.
+  const mustEnrol = ref(false)
+
   async function load() {
     try {
       me.value = await auth.me()
       mustChange.value = me.value.must_change_password
+      mustEnrol.value = me.value.mfa_enrolment_required
     } catch (e) {
       if (e instanceof ApiError && e.code === 'password_change_required') {
         me.value = null
@@ -28,8 +32,16 @@ export const useSession = defineStore('session', () => {
     }
   }
 
-  async function login(username: string, password: string) {
-    await auth.login(username, password)
+  /** Signs in; returns the token of the second step when a code is due. */
+  async function login(username: string, password: string): Promise<string | null> {
+    const step = await auth.login(username, password)
+    if (!step.done) return step.mfaToken
+    await load()
+    return null
+  }
+
+  async function completeMFA(mfaToken: string, code: string) {
+    await auth.completeMFA(mfaToken, code)
     await load()
   }
 
@@ -59,9 +71,10 @@ export const useSession = defineStore('session', () => {
   function clearAll() {
     me.value = null
     mustChange.value = false
+    mustEnrol.value = false
     localStorage.clear()
     sessionStorage.clear()
   }
 
-  return { me, role, mustChange, load, login, restore, logout, clearAll }
+  return { me, role, mustChange, mustEnrol, load, login, completeMFA, restore, logout, clearAll }
 })
