@@ -231,3 +231,19 @@ func TestMemberTransfer(t *testing.T) {
 		}
 	})
 }
+
+func TestHouseholdCodeTaken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := newServer(t, st)
+		officer := s.as("officer-530103012004")
+		if r := s.do(req{method: "POST", path: "/api/v1/households", token: officer.token,
+			body: householdBody("DUP-1", "530103012004", personID("1970-03-03", 51))}); r.Code != http.StatusCreated {
+			t.Fatalf("create: %d %s", r.Code, r.Body)
+		}
+		r := s.do(req{method: "POST", path: "/api/v1/households", token: officer.token,
+			body: householdBody("DUP-1", "530103012004", personID("1971-03-03", 53))})
+		if r.Code != http.StatusConflict || !strings.Contains(r.Body.String(), "DUP-1") || !strings.Contains(r.Body.String(), `"field":"code"`) {
+			t.Fatalf("a taken code: %d %s", r.Code, r.Body)
+		}
+	})
+}

@@ -48,23 +48,47 @@ func diffStruct(prefix string, b, a reflect.Value, out *[]FieldChange) {
 		name := prefix + snake(f.Name)
 		bv, av := b.Field(i), a.Field(i)
 		if f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct {
-			n := max(bv.Len(), av.Len())
-			for j := 0; j < n; j++ {
-				zero := reflect.New(f.Type.Elem()).Elem()
-				bj, aj := zero, zero
-				if j < bv.Len() {
-					bj = bv.Index(j)
-				}
-				if j < av.Len() {
-					aj = av.Index(j)
-				}
-				diffStruct(fmt.Sprintf("%s[%d].", name, j), bj, aj, out)
-			}
+			diffList(name, bv, av, out)
 			continue
 		}
 		bs, as := plain(bv), plain(av)
 		if bs != as {
 			*out = append(*out, FieldChange{Field: name, Before: bs, After: as})
+		}
+	}
+}
+
+// diffList compares list items. Items that keep their ID (members) are
+// paired by it, so removing the second member shows one removal, not every
+// later member changed; removed items are named members[removed:1].
+// Items without IDs (assets written anew) are paired by position.
+func diffList(name string, bv, av reflect.Value, out *[]FieldChange) {
+	zero := reflect.New(bv.Type().Elem()).Elem()
+	idOf := func(v reflect.Value) int64 {
+		if f := v.FieldByName("ID"); f.IsValid() && f.Kind() == reflect.Int64 {
+			return f.Int()
+		}
+		return 0
+	}
+	byID := map[int64]int{}
+	for i := 0; i < bv.Len(); i++ {
+		if id := idOf(bv.Index(i)); id != 0 {
+			byID[id] = i
+		}
+	}
+	matched := make([]bool, bv.Len())
+	for j := 0; j < av.Len(); j++ {
+		aj, bj := av.Index(j), zero
+		if i, ok := byID[idOf(aj)]; ok && idOf(aj) != 0 {
+			bj, matched[i] = bv.Index(i), true
+		} else if len(byID) == 0 && j < bv.Len() {
+			bj, matched[j] = bv.Index(j), true
+		}
+		diffStruct(fmt.Sprintf("%s[%d].", name, j), bj, aj, out)
+	}
+	for i := 0; i < bv.Len(); i++ {
+		if !matched[i] {
+			diffStruct(fmt.Sprintf("%s[removed:%d].", name, i), bv.Index(i), zero, out)
 		}
 	}
 }

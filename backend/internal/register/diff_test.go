@@ -51,3 +51,18 @@ func TestDiff(t *testing.T) {
 		t.Error("a creation lists its fields")
 	}
 }
+
+func TestDiffPairsMembersByID(t *testing.T) {
+	before := &Household{Members: []Member{{ID: 1, Name: "甲"}, {ID: 2, Name: "乙"}, {ID: 3, Name: "丙"}}}
+	after := &Household{Members: []Member{{ID: 1, Name: "甲"}, {ID: 3, Name: "丙"}, {Name: "丁"}}}
+	got := map[string]bool{}
+	for _, c := range Diff(before, after) {
+		got[c.Field] = true
+	}
+	if !got["members[removed:1].name"] || !got["members[2].name"] {
+		t.Errorf("changes: %v", got)
+	}
+	if got["members[1].name"] {
+		t.Errorf("丙 kept its data but shows as changed: %v", got)
+	}
+}

@@ -75,16 +75,24 @@ func (v *validator) code(field, list, code string, required bool) {
 	}
 }
 
-// money checks an amount: not negative, at most two decimals.
-func (v *validator) money(field string, d *decimal.Decimal) {
+// money checks an amount: not negative, at most two decimals, and within
+// the column (DECIMAL(14,2): below a trillion yuan).
+func (v *validator) money(field string, d *decimal.Decimal) { v.quantity(field, d, 12) }
+
+// quantity checks a non-negative decimal of at most two decimals and at
+// most intDigits digits before the point (the column's precision).
+func (v *validator) quantity(field string, d *decimal.Decimal, intDigits int32) {
 	if d == nil {
 		return
 	}
 	if d.IsNegative() {
-		v.add(field, "金额不能为负数")
+		v.add(field, "不能为负数")
 	}
 	if !d.Equal(d.Round(2)) {
-		v.add(field, "金额最多两位小数")
+		v.add(field, "最多两位小数")
+	}
+	if d.Abs().Cmp(decimal.New(1, intDigits)) >= 0 {
+		v.add(field, fmt.Sprintf("数值过大（应小于%s）", decimal.New(1, intDigits).String()))
 	}
 }
 
@@ -147,12 +155,22 @@ func (v *validator) household(h *Household, today localdate.Date) {
 		"income_transfer": h.IncomeTransfer, "transfer_family_plan": h.TransferFamilyPlan, "transfer_dibao": h.TransferDibao,
 		"transfer_wubao": h.TransferWubao, "transfer_pension": h.TransferPension, "transfer_eco_comp": h.TransferEcoComp,
 		"transfer_other": h.TransferOther, "operating_cost": h.OperatingCost, "eco_compensation": h.EcoCompensation,
-		"ranger_income": h.RangerIncome, "housing_area_m2": h.HousingAreaM2, "road_distance_km": h.RoadDistanceKm,
-		"land_cultivated": h.LandCultivated, "land_irrigated": h.LandIrrigated, "land_forest": h.LandForest,
-		"land_returned": h.LandReturned, "land_orchard": h.LandOrchard, "land_grass": h.LandGrass, "land_water": h.LandWater,
+		"ranger_income": h.RangerIncome,
 	} {
 		v.money(field, d)
 	}
+	// Areas are DECIMAL(10,2), the road distance DECIMAL(8,2).
+	for field, d := range map[string]*decimal.Decimal{
+		"housing_area_m2": h.HousingAreaM2, "land_cultivated": h.LandCultivated, "land_irrigated": h.LandIrrigated,
+		"land_forest": h.LandForest, "land_returned": h.LandReturned, "land_orchard": h.LandOrchard,
+		"land_grass": h.LandGrass, "land_water": h.LandWater,
+	} {
+		v.quantity(field, d, 8)
+	}
+	v.quantity("road_distance_km", h.RoadDistanceKm, 6)
+	v.length("main_crops", h.MainCrops, 200)
+	v.length("durable_goods", h.DurableGoods, 200)
+	v.length("resettlement_site", h.ResettlementSite, 200)
 	if h.HousingBuiltYear != nil && (*h.HousingBuiltYear < 1800 || *h.HousingBuiltYear > today.Year) {
 		v.add("housing_built_year", "建房年份不正确")
 	}

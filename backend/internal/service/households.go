@@ -98,6 +98,9 @@ func (s *Households) Create(ctx context.Context, actor access.Actor, h *register
 		return nil, apperr.Invalid(ds...)
 	}
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.codeFree(ctx, h); err != nil {
+			return err
+		}
 		if err := s.onePersonOneHousehold(ctx, h); err != nil {
 			return err
 		}
@@ -115,6 +118,25 @@ func (s *Households) Create(ctx context.Context, actor access.Actor, h *register
 		return nil, apperr.Wrap(err, "create household")
 	}
 	return s.store.Household(ctx, actor.Scope, h.ID)
+}
+
+// codeFree refuses a household code another household, live or deleted,
+// already has (codes are unique for good: the audit names households by them).
+func (s *Households) codeFree(ctx context.Context, h *register.Household) error {
+	taken, err := s.store.HouseholdsByCode(ctx, []string{h.Code})
+	if err != nil {
+		return err
+	}
+	if t, ok := taken[h.Code]; ok && t.ID != h.ID {
+		msg := "户编号 " + h.Code + " 已被其他户使用，请换一个户编号"
+		if t.Deleted {
+			msg = "户编号 " + h.Code + " 已被一个已删除的户使用，请换一个户编号"
+		}
+		e := apperr.New(apperr.Conflict, msg)
+		e.Details = []apperr.Detail{{Field: "code", Message: "户编号已存在"}}
+		return e
+	}
+	return nil
 }
 
 // onePersonOneHousehold refuses an ID number already in another live household,
@@ -143,7 +165,9 @@ func (s *Households) Update(ctx context.Context, actor access.Actor, h *register
 			return err
 		}
 		if before.Version != h.Version {
-			return apperr.New(apperr.VersionConflict, "该户信息已被他人修改，您的修改未保存。请刷新查看最新信息后再修改。")
+			e := apperr.New(apperr.VersionConflict, fmt.Sprintf("该户信息已被他人修改（您修改的是第%d版，现在是第%d版），您的修改未保存。请刷新查看最新信息后再修改。", h.Version, before.Version))
+			e.Details = []apperr.Detail{{Field: "version", Message: strconv.FormatInt(before.Version, 10)}}
+			return e
 		}
 		if err := s.checkPlace(ctx, actor, h); err != nil {
 			return err
@@ -152,6 +176,9 @@ func (s *Households) Update(ctx context.Context, actor access.Actor, h *register
 			return apperr.Invalid(ds...)
 		}
 		if err := keepMemberIDs(before, h); err != nil {
+			return err
+		}
+		if err := s.codeFree(ctx, h); err != nil {
 			return err
 		}
 		if err := s.onePersonOneHousehold(ctx, h); err != nil {
