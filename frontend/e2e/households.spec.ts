@@ -132,6 +132,11 @@ test('a village officer records a household with two members, finds it in the li
   const change = page.locator('.el-table__row', { hasText: '家庭住址' }).filter({ hasText: '修改' })
   await expect(change).toContainText('鼠街村委会大村8号')
   await expect(change).toContainText('鼠街村委会大村18号')
+  // The computed outcome is on the household, computed from what was saved
+  // (不纳入 for this one), with the rules that decided it.
+  await page.getByRole('tab', { name: '识别测算' }).click()
+  await expect(page.getByTestId('outcome-tag')).toContainText('不纳入')
+  await expect(page.getByTestId('outcome-rule').first()).toBeVisible()
 })
 
 test('a stale edit is refused in words a clerk understands, and what was typed stays on screen', async ({ browser, request }) => {

@@ -5,6 +5,11 @@ import { i18n, savedLocale } from './i18n'
 import { makeRouter } from './router'
 import { setSessionHandlers } from './api/http'
 import { useSession } from './stores/session'
+// Styles of the components called from code (ElMessage, ElMessageBox),
+// which the on-demand resolver only adds for components used in templates.
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/notification/style/css'
 import './styles.css'
 
 const app = createApp(App)

@@ -220,7 +220,11 @@ func (s *Sessions) Refresh(ctx context.Context, c Client, token string) (Tokens,
 		if err != nil || u.Disabled {
 			return errBadRefresh
 		}
-		if ok, err := s.store.UseRefreshToken(ctx, rt.TokenHash, now); err != nil || !ok {
+		ok, err := s.store.UseRefreshToken(ctx, rt.TokenHash, now)
+		if err != nil {
+			return err // the database failed: not a reuse, nothing revoked
+		}
+		if !ok {
 			reused = rt
 			return errBadRefresh
 		}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -140,13 +141,37 @@ type txKey struct{}
 // InTx runs fn in one transaction. Services call it; stores read the
 // transaction from ctx, so that a change and its audit record commit together.
 // Nested calls join the outer transaction.
+//
+// A transaction SQLite refuses as busy (another writer held the lock past
+// busy_timeout, or a snapshot went stale) is run again, a few times, after
+// a short pause: fn must be safe to run again, which it is when all it does
+// is read and write through ctx. A refresh colliding with a long
+// recomputation must wait, not fail.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+		if err == nil || s.Dialect != "sqlite" || !isBusy(err) || attempt >= 5 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(50*(attempt+1)) * time.Millisecond):
+		}
+	}
+}
+
+// isBusy recognises SQLite's "database is locked" (SQLITE_BUSY, 5) and
+// SQLITE_LOCKED (6) in any wrapping.
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "(5)") && strings.Contains(msg, "locked")
 }
 
 // conn is the handle every query uses: the transaction in ctx, if any.

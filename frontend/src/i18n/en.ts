@@ -222,12 +222,12 @@ const en: typeof zh = {
   },
   outcome: {
     menu: 'Outcomes', title: 'Identification outcomes', noCampaign: 'No review campaign has been set up', activeName: '{name} (current)', all: 'All',
-    yuan: '{v} yuan', yuanPerYear: '{v} yuan/person·year', persons: '{n}', perCapita: 'Per-capita net income', size: 'Counted members',
+    yuan: '{v} yuan', yuanPerYear: '{v} yuan/person·year', persons: '{n} persons', perCapita: 'Per-capita net income', size: 'Counted members',
     cannotCompute: 'Cannot compute', why: 'Reasons', drawerTitle: 'Outcome of {code} ({head})', openHousehold: 'Open household',
     exportAll: 'Export Excel (all)', editParams: 'Edit parameters', viewParams: 'View parameters',
     o: {
-      include: 'Include', not_eligible: 'Not eligible', keep: 'Keep', remove_wrong: 'Remove (wrongly registered)', exit_normal: 'Normal exit',
-      dissolve: 'Dissolve household', reinclude: 'Re-include (wrong exit)', continue_support: 'Continue support', keep_exited: 'Stays exited',
+      include: 'Include', not_eligible: 'Not eligible', keep: 'Keep', remove_wrong: 'Wrongly registered', exit_normal: 'Normal exit',
+      dissolve: 'Dissolve', reinclude: 'Re-include', continue_support: 'Continue support', keep_exited: 'Stays exited',
       needs_review: 'Needs review', invalid: 'Invalid data',
     },
     explain: {
@@ -261,7 +261,7 @@ const en: typeof zh = {
     },
     panel: {
       none: 'This household has no outcome in the current campaign yet', campaignAt: '{name} · computed {at}', incomeUnknown: 'Cannot compute (income or members incomplete)',
-      previous: 'Previous outcome: ', changedSince: 'Changed since the last computation: ',
+      previous: 'Previous outcome: ', changedSince: 'Changed since the last computation: ', paramsChanged: 'The household data did not change; the campaign parameters did.',
       unknownTitle: 'These inputs are missing or unverified, so no decision can be made:',
       unknownHint: 'Click an item to edit it. The outcome is recomputed on saving.', unknownHintRead: 'Ask the village officer or check team to complete them.',
       errorsTitle: 'These inputs are wrong; nothing was evaluated:', removedMembers: 'Members removed: ', rules: 'Rules that applied', noRules: 'No rule applied',

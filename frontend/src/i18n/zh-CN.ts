@@ -252,7 +252,7 @@ export default {
     },
     panel: {
       none: '该户尚无本批次的测算结果', campaignAt: '{name} · 测算于 {at}', incomeUnknown: '无法计算（收入或人口信息不全）',
-      previous: '上次测算结果：', changedSince: '自上次测算以来变化：',
+      previous: '上次测算结果：', changedSince: '自上次测算以来变化：', paramsChanged: '本户信息未变，结果因测算参数调整而变化。',
       unknownTitle: '以下信息未填写或未核实，系统无法作出判断：',
       unknownHint: '点击项目可直接修改。保存后系统自动重新测算。', unknownHintRead: '请联系村信息员或核查组补充上述信息。',
       errorsTitle: '以下信息有误，未进行测算：', removedMembers: '剔除成员：', rules: '触发的规则', noRules: '未触发任何规则',
