@@ -324,3 +324,17 @@ test('deleting asks for a reason and takes the household out of the list', async
   await page.goto(`/households/${h.id}`)
   await expect(page.getByText('此户不存在，或不在您的管辖范围内。')).toBeVisible()
 })
+
+test('the list filters by village group', async ({ page }) => {
+  await login(page, 'district')
+  await page.getByTestId('menu-households').click()
+  await choose(page, page.getByTestId('filter-village'), '阿子营村委会')
+  await choose(page, page.getByTestId('filter-group'), '第1村民小组')
+  await page.getByRole('button', { name: '查询' }).click()
+  const rows = page.locator('.el-table__body-wrapper .el-table__row')
+  await expect(rows.first()).toBeVisible()
+  for (const text of await rows.allInnerTexts()) {
+    expect(text).toContain('第1村民小组')
+    expect(text).toContain('阿子营村委会')
+  }
+})
