@@ -225,6 +225,23 @@ type recomputeParams struct {
 	Village    string `json:"village,omitempty"`
 }
 
+// jobTouches reports whether a recomputation covers part of the caller's
+// scope, so that a street can follow the district's recomputation (which
+// refuses the street's own while it runs) rather than be told nothing.
+func (s *Campaigns) jobTouches(actor access.Actor, params string) bool {
+	var p recomputeParams
+	if json.Unmarshal([]byte(params), &p) != nil || p.CampaignID == 0 {
+		return false
+	}
+	switch {
+	case p.Village != "":
+		return actor.Scope.HasVillage(p.Village)
+	case p.Street != "":
+		return actor.Scope.HasStreet(p.Street)
+	}
+	return len(actor.Scope.Streets) > 0 || len(actor.Scope.Villages) > 0 // the whole district
+}
+
 func recomputeKey(campaignID int64) string {
 	return "campaign.recompute:" + strconv.FormatInt(campaignID, 10)
 }
@@ -308,7 +325,7 @@ func (s *Campaigns) Job(ctx context.Context, actor access.Actor, id int64) (*Job
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Scope.Whole && j.CreatedBy != actor.Username {
+	if !actor.Scope.Whole && j.CreatedBy != actor.Username && !s.jobTouches(actor, j.Params) {
 		return nil, apperr.NotFoundf("任务")
 	}
 	st := &JobStatus{Job: *j}

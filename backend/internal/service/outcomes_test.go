@@ -191,10 +191,20 @@ func TestCampaignChangeRecomputesInTheBackground(t *testing.T) {
 		if _, job, err := f.campaigns.Update(ctx, f.district, cs[0].ID, service.CampaignChange{Version: 2, Name: &name}); err != nil || job != nil {
 			t.Fatalf("rename: %v %+v", err, job)
 		}
-		// Another street account sees not the district's job.
+		// A street follows the district's recomputation of the whole district
+		// (its own start would be refused while it runs) …
 		street := access.Actor{Username: "street-530103012", Role: access.Street, Scope: access.Scope{Streets: []string{"530103012"}, Villages: []string{"530103012004"}}}
-		if _, err := f.campaigns.Job(ctx, street, job.ID); !apperr.Is(err, apperr.NotFound) {
-			t.Fatalf("street reads the district's job: %v", err)
+		if _, err := f.campaigns.Job(ctx, street, job.ID); err != nil {
+			t.Fatalf("street cannot follow the district's job: %v", err)
+		}
+		// … but not one of another street.
+		other, err := f.campaigns.StartRecompute(ctx, f.district, cs[0].ID, "530103009", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.runner.Wait()
+		if _, err := f.campaigns.Job(ctx, street, other.ID); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("street reads another street's job: %v", err)
 		}
 	})
 }
