@@ -30,6 +30,11 @@ test('admin creates a village officer who must change the password; the auditor 
   await page.locator('input[name="new1"]').fill('New#Pass2017x')
   await page.locator('input[name="new2"]').fill('New#Pass2017x')
   await page.getByRole('button', { name: '保存' }).click()
+  // The change ends every session: back to sign-in, told why; the new password works.
+  await expect(page.getByTestId('login-info')).toContainText('密码已修改')
+  await page.locator('input[name="username"]').fill(username)
+  await page.locator('input[name="password"]').fill('New#Pass2017x')
+  await page.getByTestId('login-submit').click()
   await expect(page.getByTestId('home')).toBeVisible()
   await logout(page)
 

@@ -135,7 +135,7 @@ func (s *Server) logout(c *gin.Context) {
 // changePassword godoc
 //
 //	@Summary		Change one's own password
-//	@Description	The only call allowed while a password change is required. Other sessions of the user end.
+//	@Description	The only call allowed while a password change is required. Every session of the user ends, this one included: sign in again with the new password.
 //	@Tags			auth
 //	@Accept			json
 //	@Security		Bearer
@@ -154,6 +154,7 @@ func (s *Server) changePassword(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
+	s.setRefreshCookie(c, "", -1)
 	c.Status(http.StatusNoContent)
 }
 

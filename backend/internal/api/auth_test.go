@@ -227,7 +227,15 @@ func TestPasswordChangeRequired(t *testing.T) {
 		if r.Code != 204 {
 			t.Fatalf("change: %d %s", r.Code, r.Body)
 		}
-		if r := s.do(req{method: "GET", path: "/api/v1/me", token: sess.token}); r.Code != 200 {
+		// The change ends every session, this one too; the new password signs in.
+		if r := s.do(req{method: "GET", path: "/api/v1/me", token: sess.token}); r.Code != 401 {
+			t.Fatalf("the session outlived the password change: %d %s", r.Code, r.Body)
+		}
+		again, r := s.login("district", "New-Passw0rd!")
+		if r.Code != 200 {
+			t.Fatalf("login with the new password: %d %s", r.Code, r.Body)
+		}
+		if r := s.do(req{method: "GET", path: "/api/v1/me", token: again.token}); r.Code != 200 {
 			t.Fatalf("me after change: %d %s", r.Code, r.Body)
 		}
 	})

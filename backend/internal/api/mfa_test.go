@@ -113,9 +113,13 @@ func TestSecondFactor(t *testing.T) {
 func TestPasswordHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		s := newServer(t, st)
-		officer := s.as("officer-530103012004")
+		// Each change ends the session: sign in with the current password first.
 		change := func(old, next string) response {
-			return s.do(req{method: "POST", path: "/api/v1/auth/password", token: officer.token,
+			sess, r := s.login("officer-530103012004", old)
+			if r.Code != http.StatusOK {
+				t.Fatalf("login with %s: %d", old, r.Code)
+			}
+			return s.do(req{method: "POST", path: "/api/v1/auth/password", token: sess.token,
 				body: map[string]string{"old_password": old, "new_password": next}})
 		}
 		pw := []string{demoPassword, "Second#Pass2017", "Third#Pass2017", "Fourth#Pass2017"}

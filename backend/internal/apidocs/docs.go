@@ -403,7 +403,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "The only call allowed while a password change is required. Other sessions of the user end.",
+                "description": "The only call allowed while a password change is required. Every session of the user ends, this one included: sign in again with the new password.",
                 "consumes": [
                     "application/json"
                 ],

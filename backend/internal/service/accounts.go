@@ -287,8 +287,8 @@ func (a *Accounts) ResetPassword(ctx context.Context, actor access.Actor, id int
 // the current one included (issue 5).
 const passwordHistory = 3
 
-// ChangePassword is the caller changing their own password. Other sessions
-// of the user end; the current one stays.
+// ChangePassword is the caller changing their own password. Every session
+// of the user ends, the current one included.
 func (a *Accounts) ChangePassword(ctx context.Context, actor access.Actor, old, next string) error {
 	return apperr.Wrap(a.store.InTx(ctx, func(ctx context.Context) error {
 		u, err := a.store.UserByID(ctx, actor.UserID)
@@ -325,7 +325,9 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor access.Actor, old, 
 		if err := a.store.UpdateUser(ctx, u, false); err != nil {
 			return err
 		}
-		if err := a.store.RevokeOtherSessions(ctx, u.ID, actor.SessionID, "password changed", a.now().UTC()); err != nil {
+		// Every session ends, this one too (issue 5): the user signs in again
+		// with the new password, and a stolen session does not outlive it.
+		if err := a.store.RevokeUserSessions(ctx, u.ID, "password changed", a.now().UTC()); err != nil {
 			return err
 		}
 		return a.audit.Record(ctx, actor, Entry{Action: "auth.password_change", ObjectType: "user", ObjectID: u.Username})

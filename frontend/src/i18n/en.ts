@@ -34,7 +34,7 @@ const en: typeof zh = {
     title: 'Change password', required: 'You must change your password before going on.', old: 'Current password',
     new: 'New password', repeat: 'Repeat new password', mismatch: 'The new passwords differ',
     rule: 'At least 8 characters, three of upper case, lower case, digits and symbols, not containing the username',
-    done: 'Password changed; sign-ins on other devices have ended',
+    done: 'Password changed and every sign-in ended; sign in with the new password',
   },
   errors: {
     forbidden: 'Forbidden', forbiddenText: 'Your role cannot use this page. Ask the administrator for access.',
