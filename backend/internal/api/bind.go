@@ -1,28 +1,47 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
 
 	"jingzhun/internal/apperr"
+	"jingzhun/internal/localdate"
 )
 
 // bindJSON decodes the body strictly into dst: unknown fields are refused
 // (a typo must not pass silently), a body over the limit is 413, trailing
 // data is refused.
 func bindJSON(c *gin.Context, limit int64, dst any) error {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
-	dec := json.NewDecoder(body)
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
+	if err != nil {
+		if isMaxBytes(err) {
+			return tooLarge(limit)
+		}
+		return apperr.New(apperr.BadRequest, "请求体读取失败")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, limit)
+		e := decodeError(err, limit)
+		if apperr.As(e).Message == unparsable {
+			// A value its type refuses (a date, an amount): say which one.
+			if path, why := badValue(data, reflect.TypeOf(dst).Elem(), ""); path != "" {
+				bad := apperr.New(apperr.BadRequest, "字段的值不正确")
+				bad.Details = []apperr.Detail{{Field: path, Message: why}}
+				return bad
+			}
+		}
+		return e
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if isMaxBytes(err) {
@@ -57,7 +76,68 @@ func decodeError(err error, limit int64) error {
 		e.Details = []apperr.Detail{{Field: field, Message: "不接受此字段"}}
 		return e
 	}
-	return apperr.New(apperr.BadRequest, "请求体无法解析")
+	return apperr.New(apperr.BadRequest, unparsable)
+}
+
+const unparsable = "请求体无法解析"
+
+var (
+	dateType    = reflect.TypeOf(localdate.Date{})
+	decimalType = reflect.TypeOf(decimal.Decimal{})
+)
+
+// badValue finds the value of data that t refuses, by decoding the object
+// key by key (and into lists item by item), and says what it should be.
+func badValue(data []byte, t reflect.Type, path string) (string, string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if json.Unmarshal(data, reflect.New(t).Interface()) == nil {
+		return "", ""
+	}
+	switch {
+	case t == dateType:
+		return path, "应为有效日期，格式 YYYY-MM-DD"
+	case t == decimalType:
+		return path, "应为数字（金额最多两位小数）"
+	case t.Kind() == reflect.Slice:
+		var items []json.RawMessage
+		if json.Unmarshal(data, &items) == nil {
+			for i, it := range items {
+				if p, why := badValue(it, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+					return p, why
+				}
+			}
+		}
+	case t.Kind() == reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) == nil {
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				raw, ok := obj[name]
+				if name == "" || name == "-" || !ok {
+					if f.Anonymous { // embedded fields share the object
+						if p, why := badValue(data, f.Type, path); p != "" {
+							return p, why
+						}
+					}
+					continue
+				}
+				sub := name
+				if path != "" {
+					sub = path + "." + name
+				}
+				if p, why := badValue(raw, f.Type, sub); p != "" {
+					return p, why
+				}
+			}
+		}
+	}
+	if path == "" {
+		return "", ""
+	}
+	return path, "值不正确"
 }
 
 // paging reads page and page_size: page_size over 100 is refused.

@@ -247,3 +247,21 @@ func TestHouseholdCodeTaken(t *testing.T) {
 		}
 	})
 }
+
+// A value its type refuses is named, not just "cannot parse".
+func TestBadValuesAreNamed(t *testing.T) {
+	s := newServer(t, storetest.SQLite(t))
+	officer := s.as("officer-530103012004")
+	body := householdBody("BAD-1", "530103012004", personID("1970-03-03", 61), personID("1971-03-03", 62))
+	body["income_wage"] = "abc"
+	r := s.do(req{method: "POST", path: "/api/v1/households", token: officer.token, body: body})
+	if r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), `"field":"income_wage"`) {
+		t.Fatalf("bad amount: %d %s", r.Code, r.Body)
+	}
+	body = householdBody("BAD-1", "530103012004", personID("1970-03-03", 61), personID("1971-03-03", 62))
+	body["members"].([]map[string]any)[1]["fiscal_staff_since"] = "2017-02-30"
+	r = s.do(req{method: "POST", path: "/api/v1/households", token: officer.token, body: body})
+	if r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), `"field":"members[1].fiscal_staff_since"`) || !strings.Contains(r.Body.String(), "YYYY-MM-DD") {
+		t.Fatalf("bad date: %d %s", r.Code, r.Body)
+	}
+}

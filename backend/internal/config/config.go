@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"jingzhun/internal/access"
 )
 
 // Config is every setting of the server. The zero value is not useful; use Default.
@@ -207,6 +210,11 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 }
 
 func (c *Config) validate() error {
+	for _, r := range c.MFARoles {
+		if !slices.Contains(access.Roles, access.Role(r)) {
+			return fmt.Errorf("configuration: JZ_MFA_ROLES: %q is not a role (one of %v)", r, access.Roles)
+		}
+	}
 	switch {
 	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.SessionIdle <= 0 || c.SessionLimit <= 0:
 		return fmt.Errorf("configuration: token and session lifetimes must be positive")
