@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/idcard"
@@ -208,41 +206,19 @@ func (a *AuditLog) Export(ctx context.Context, actor access.Actor, q AuditQuery,
 		Reason: fmt.Sprintf("from=%s to=%s user=%s action=%s result=%s", q.From, q.To, q.Username, q.Action, q.Result)}); err != nil {
 		return apperr.Wrap(err, "audit export record")
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "审计日志"
-	x.SetSheetName("Sheet1", sheet)
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	_ = sw.SetColWidth(1, 1, 20)
-	_ = sw.SetColWidth(7, 7, 60)
 	header := []any{"时间", "用户", "角色", "操作", "对象类型", "对象", "变更", "结果", "原因", "请求ID", "客户端IP"}
-	if err := sw.SetRow("A1", header); err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	row := 2
-	err = a.store.EachAuditEvent(ctx, f, func(e store.AuditEvent) error {
-		it := toAuditItem(e)
-		var parts []string
-		for _, c := range it.Changes {
-			parts = append(parts, fmt.Sprintf("%s: %v → %v", c.Field, c.Before, c.After))
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		row++
-		return sw.SetRow(cell, []any{
-			it.At.In(a.loc).Format(time.DateTime), it.Username, roleLabel(it.Role), it.Action, it.ObjectType,
-			it.ObjectID, strings.Join(parts, "；"), it.Result, it.Reason, it.RequestID, it.ClientIP,
-		})
+	widths := []colWidth{{1, 1, 20}, {7, 7, 60}}
+	return writeXLSX(w, "审计日志", header, widths, func(add func(...any) error) error {
+		return apperr.Wrap(a.store.EachAuditEvent(ctx, f, func(e store.AuditEvent) error {
+			it := toAuditItem(e)
+			var parts []string
+			for _, c := range it.Changes {
+				parts = append(parts, fmt.Sprintf("%s: %v → %v", c.Field, c.Before, c.After))
+			}
+			return add(it.At.In(a.loc).Format(time.DateTime), it.Username, roleLabel(it.Role), it.Action, it.ObjectType,
+				it.ObjectID, strings.Join(parts, "；"), it.Result, it.Reason, it.RequestID, it.ClientIP)
+		}), "audit export")
 	})
-	if err != nil {
-		return apperr.Wrap(err, "audit export")
-	}
-	if err := sw.Flush(); err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	return x.Write(w)
 }
 
 func roleLabel(r string) string {

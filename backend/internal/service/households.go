@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/idcard"
@@ -339,36 +337,15 @@ func (s *Households) Export(ctx context.Context, actor access.Actor, f store.Hou
 		Reason: fmt.Sprintf("street=%s village=%s status=%s attribute=%s cause=%s q=%s", f.StreetCode, f.VillageCode, f.Status, f.Attribute, f.Cause, f.Text)}); err != nil {
 		return apperr.Wrap(err, "audit export")
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "农户名单"
-	x.SetSheetName("Sheet1", sheet)
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	_ = sw.SetColWidth(1, 1, 22)
-	_ = sw.SetColWidth(2, 4, 14)
-	_ = sw.SetColWidth(6, 6, 22)
 	header := []any{"户编号", "街道", "行政村", "村民小组", "户主", "户主身份证号", "人口", "建档立卡状态", "贫困户属性", "主要致贫原因", "最后修改"}
-	if err := sw.SetRow("A1", header); err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	row := 2
-	err = s.store.EachHousehold(ctx, actor.Scope, f, func(r store.HouseholdListRow) error {
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		row++
-		return sw.SetRow(cell, []any{r.Code, r.StreetName, r.VillageName, r.GroupName, r.HeadName, idcard.Mask(r.HeadIDNumber),
-			r.Members, register.Label("status", r.Status), register.Label("poverty_attribute", r.PovertyAttribute),
-			register.Label("cause", r.MainCause), r.UpdatedAt.In(localdate.Shanghai).Format(time.DateTime)})
+	widths := []colWidth{{1, 1, 22}, {2, 4, 14}, {6, 6, 22}}
+	return writeXLSX(w, "农户名单", header, widths, func(add func(...any) error) error {
+		return apperr.Wrap(s.store.EachHousehold(ctx, actor.Scope, f, func(r store.HouseholdListRow) error {
+			return add(r.Code, r.StreetName, r.VillageName, r.GroupName, r.HeadName, idcard.Mask(r.HeadIDNumber),
+				r.Members, register.Label("status", r.Status), register.Label("poverty_attribute", r.PovertyAttribute),
+				register.Label("cause", r.MainCause), r.UpdatedAt.In(localdate.Shanghai).Format(time.DateTime))
+		}), "export households")
 	})
-	if err != nil {
-		return apperr.Wrap(err, "export households")
-	}
-	if err := sw.Flush(); err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	return x.Write(w)
 }
 
 // Interchange reads a household in household-v1, for third parties and

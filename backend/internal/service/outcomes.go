@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"github.com/xuri/excelize/v2"
 
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
@@ -252,42 +251,21 @@ func (s *Outcomes) Export(ctx context.Context, actor access.Actor, campaignID in
 		Reason: fmt.Sprintf("street=%s village=%s outcome=%s", f.StreetCode, f.VillageCode, f.Outcome)}); err != nil {
 		return apperr.Wrap(err, "audit export")
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "测算结果"
-	x.SetSheetName("Sheet1", sheet)
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	_ = sw.SetColWidth(1, 1, 22)
-	_ = sw.SetColWidth(2, 3, 14)
-	_ = sw.SetColWidth(9, 9, 20)
 	header := []any{"户编号", "街道", "行政村", "户主", "测算结果", "人均纯收入（元）", "家庭人口", "上次测算结果", "测算时间"}
-	if err := sw.SetRow("A1", header); err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	row := 2
-	err = s.store.EachOutcome(ctx, actor.Scope, c.ID, f, func(r store.OutcomeListRow) error {
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		row++
-		var income, size any = "", ""
-		if r.PerCapitaIncome != nil {
-			income = r.PerCapitaIncome.StringFixed(2)
-		}
-		if r.HouseholdSize != nil {
-			size = *r.HouseholdSize
-		}
-		return sw.SetRow(cell, []any{r.Code, r.StreetName, r.VillageName, r.HeadName, rules.Outcome(r.Outcome).Chinese(),
-			income, size, rules.Outcome(r.PreviousOutcome).Chinese(), r.ComputedAt.In(localdate.Shanghai).Format(time.DateTime)})
+	widths := []colWidth{{1, 1, 22}, {2, 3, 14}, {9, 9, 20}}
+	return writeXLSX(w, "测算结果", header, widths, func(add func(...any) error) error {
+		return apperr.Wrap(s.store.EachOutcome(ctx, actor.Scope, c.ID, f, func(r store.OutcomeListRow) error {
+			var income, size any = "", ""
+			if r.PerCapitaIncome != nil {
+				income = r.PerCapitaIncome.StringFixed(2)
+			}
+			if r.HouseholdSize != nil {
+				size = *r.HouseholdSize
+			}
+			return add(r.Code, r.StreetName, r.VillageName, r.HeadName, rules.Outcome(r.Outcome).Chinese(),
+				income, size, rules.Outcome(r.PreviousOutcome).Chinese(), r.ComputedAt.In(localdate.Shanghai).Format(time.DateTime))
+		}), "export outcomes")
 	})
-	if err != nil {
-		return apperr.Wrap(err, "export outcomes")
-	}
-	if err := sw.Flush(); err != nil {
-		return apperr.Wrap(err, "xlsx")
-	}
-	return x.Write(w)
 }
 
 // RuleFired is one rule of a household's result, explained.
