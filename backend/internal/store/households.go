@@ -445,9 +445,19 @@ func (s *Store) TransfersOfHousehold(ctx context.Context, householdID int64) ([]
 // EachHousehold streams every matching list row in code order, in batches,
 // for exports of any size.
 func (s *Store) EachHousehold(ctx context.Context, sc access.Scope, f HouseholdFilter, fn func(HouseholdListRow) error) error {
-	f.PageSize = 1000
-	for f.Page = 1; ; f.Page++ {
+	return eachPage(func(page, size int) ([]HouseholdListRow, error) {
+		f.Page, f.PageSize = page, size
 		rows, _, err := s.Households(ctx, sc, f)
+		return rows, err
+	}, fn)
+}
+
+// eachPage calls fn for every row of a paged query, a thousand at a time,
+// until a page comes back short.
+func eachPage[T any](page func(page, size int) ([]T, error), fn func(T) error) error {
+	const size = 1000
+	for p := 1; ; p++ {
+		rows, err := page(p, size)
 		if err != nil {
 			return err
 		}
@@ -456,7 +466,7 @@ func (s *Store) EachHousehold(ctx context.Context, sc access.Scope, f HouseholdF
 				return err
 			}
 		}
-		if len(rows) < f.PageSize {
+		if len(rows) < size {
 			return nil
 		}
 	}

@@ -121,21 +121,11 @@ func (s *Store) Outcomes(ctx context.Context, sc access.Scope, campaignID int64,
 
 // EachOutcome streams every matching outcome row in code order, in batches.
 func (s *Store) EachOutcome(ctx context.Context, sc access.Scope, campaignID int64, f OutcomeFilter, fn func(OutcomeListRow) error) error {
-	f.PageSize = 1000
-	for f.Page = 1; ; f.Page++ {
+	return eachPage(func(page, size int) ([]OutcomeListRow, error) {
+		f.Page, f.PageSize = page, size
 		rows, _, err := s.Outcomes(ctx, sc, campaignID, f)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if len(rows) < f.PageSize {
-			return nil
-		}
-	}
+		return rows, err
+	}, fn)
 }
 
 // OutcomeCounts counts a campaign's outcomes in scope by outcome (the
