@@ -1,3 +1,5 @@
+import { ApiError } from '@/api/http'
+
 // Times are shown in Asia/Shanghai whatever the browser's zone, as the
 // register's dates are local dates of the district.
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
@@ -21,5 +23,11 @@ export function formatTime(iso: string | null | undefined): string {
 export function errorText(e: unknown, fallback: string): string {
   if (e && typeof e === 'object' && 'message' in e && typeof (e as Error).message === 'string' && (e as Error).message)
     return (e as Error).message
+  return fallback
+}
+
+/** An API error in one line: its message and what each named field needs. */
+export function problemText(e: unknown, fallback: string): string {
+  if (e instanceof ApiError) return [e.message, ...e.details.map((d) => d.message)].filter(Boolean).join('：')
   return fallback
 }
