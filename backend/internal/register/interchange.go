@@ -3,6 +3,7 @@ package register
 import (
 	"jingzhun/internal/idcard"
 	"jingzhun/internal/interchange"
+	"jingzhun/internal/localdate"
 )
 
 // The register is richer than household-v1 (register.md): the mapping below
@@ -167,9 +168,11 @@ func FromInterchange(in *interchange.Household) Household {
 		h.StreetCode, h.VillageCode = in.Region.Street, in.Region.Village
 	}
 	for i, m := range in.Members {
+		id := idcard.Normalize(m.IDNumber)
 		rm := Member{
 			Sort:              i,
-			IDNumber:          idcard.Normalize(m.IDNumber),
+			IDNumber:          id,
+			Gender:            idcard.Gender(id),
 			Name:              m.Name,
 			Relation:          relationFromV1(m.Relation, idcard.Gender(m.IDNumber)),
 			Status:            string(m.Status),
@@ -178,6 +181,9 @@ func FromInterchange(in *interchange.Household) Household {
 			MedicalInsured:    m.MedicalInsured,
 			FiscalStaffSince:  m.FiscalStaffSince,
 			VillageCadreSince: m.VillageCadreSince,
+		}
+		if born, err := idcard.BirthDate(id); err == nil {
+			rm.BirthDate = localdate.Of(born)
 		}
 		switch m.Health {
 		case interchange.Disabled:

@@ -82,6 +82,10 @@ func TestInterchangeRoundTrip(t *testing.T) {
 	}
 
 	back := FromInterchange(&v1)
+	// Gender and birth date come from the ID numbers, as on any entry.
+	if back.Members[1].Gender != "female" || back.Members[0].Gender != "male" || back.Members[0].BirthDate != date("1965-03-04") {
+		t.Errorf("gender and birth date not read from the ID: %+v", back.Members[:2])
+	}
 	if back.StreetCode != h.StreetCode || back.VillageCode != h.VillageCode || back.Code != h.Code {
 		t.Errorf("region: %+v", back)
 	}

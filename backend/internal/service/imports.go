@@ -56,13 +56,14 @@ const MaxImportHouseholds = 20000
 // ErrImportRejected is returned with the report when nothing was imported.
 var ErrImportRejected = apperr.New(apperr.Validation, "导入文件有问题，未导入任何数据。请按问题清单修改后重新导入。")
 
-// jsonLocator names a JSON problem by the household's position and path.
+// jsonLocator names a JSON problem by the household (its position in the
+// households array, 1-based, and its code) and the path within it.
 type jsonLocator struct{ codes []string }
 
 func (l jsonLocator) Locate(i int, path string) register.CellProblem {
 	p := register.CellProblem{Sheet: "households", Row: i + 1, Column: path}
-	if i < len(l.codes) {
-		p.Value = l.codes[i]
+	if i < len(l.codes) && l.codes[i] != "" {
+		p.Sheet = "households（户 " + l.codes[i] + "）"
 	}
 	return p
 }
