@@ -6,6 +6,8 @@
 //	jingzhun rotate-keys
 //	jingzhun evaluate [-i FILE]
 //	jingzhun gen -n N [-seed S] [-o FILE]
+//	jingzhun gen -vehicles N [-match K] [-seed S] [-o FILE]
+//	jingzhun import-register -department CODE -dataset CODE FILE
 package main
 
 import (
@@ -47,6 +49,11 @@ Usage:
                                        versions can be removed
   jingzhun evaluate [-i FILE]          evaluate an envelope (household-v1) to standard output
   jingzhun gen -n N [-seed S] [-o FILE] write a synthetic evaluation envelope
+  jingzhun gen -vehicles N [-match K] [-seed S] [-o FILE]
+                                       write a synthetic vehicle register (CSV) for imports
+  jingzhun import-register -department CODE -dataset CODE FILE
+                                       import a department register (CSV/XLSX) at once, as
+                                       the API does, and print rows/s and peak memory
 
 Every flag has a JZ_ environment variable; see deploy/README.md.
 `
@@ -71,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return evaluation.Command(args[1:], stdin, stdout, stderr)
 	case "gen":
 		return synth.GenCommand(args[1:], stdout, stderr)
+	case "import-register":
+		return exit(importRegister(args[1:], stdout, stderr), stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -174,15 +183,16 @@ func dataKeys(cfg config.Config, stdout io.Writer) (*sealing.Keyring, error) {
 	return sealing.Parse(text)
 }
 
-// sealLegacy seals what was written in clear before migration 0005.
+// sealLegacy seals what was written in clear before migration 0005 (0009
+// for the accounts' TOTP secrets).
 func sealLegacy(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	rep, err := st.SealLegacy(ctx)
 	if err != nil {
 		return fmt.Errorf("seal personal data: %w", err)
 	}
 	if rep.Total() > 0 {
-		fmt.Fprintf(stdout, "personal data sealed at rest: %d households, %d members, %d outcomes\n",
-			rep["households"], rep["members"], rep["household_outcomes"])
+		fmt.Fprintf(stdout, "personal data sealed at rest: %d households, %d members, %d outcomes, %d accounts' TOTP secrets\n",
+			rep["households"], rep["members"], rep["household_outcomes"], rep["users"])
 	}
 	return nil
 }
@@ -212,8 +222,8 @@ func rotateKeys(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "re-sealed with data key version %d: %d households, %d members, %d outcomes (%s)\n",
-		keys.Current(), rep["households"], rep["members"], rep["household_outcomes"], time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "re-sealed with data key version %d: %d households, %d members, %d outcomes, %d accounts' TOTP secrets (%s)\n",
+		keys.Current(), rep["households"], rep["members"], rep["household_outcomes"], rep["users"], time.Since(start).Round(time.Millisecond))
 	versions, err := st.KeyVersions(ctx)
 	if err != nil {
 		return err
@@ -308,11 +318,19 @@ func serve(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("demo households: %w", err)
 			}
 			fmt.Fprintf(stdout, "演示户表 demo register: %d households in %s\n", hs.Households, time.Since(start).Round(time.Millisecond))
+			found, err := a.CrossChecks.SeedDemo(ctx)
+			if err != nil {
+				return fmt.Errorf("demo department registers: %w", err)
+			}
+			fmt.Fprintf(stdout, "演示行业数据比对 demo department registers: %d discrepancies for the check teams\n", found)
 		}
 		printDemo(stdout, accounts, seeded, cfg.DemoPassword)
 	}
 	// Jobs a stopped process left behind run again or fail visibly; running
 	// jobs are stopped (and recorded as such) when the server stops.
+	if err := a.CrossChecks.Recover(ctx); err != nil {
+		return err
+	}
 	if err := a.Jobs.Recover(ctx); err != nil {
 		return fmt.Errorf("recover jobs: %w", err)
 	}

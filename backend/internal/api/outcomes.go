@@ -11,6 +11,7 @@ import (
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/idcard"
 	"jingzhun/internal/rules"
+	"jingzhun/internal/service"
 	"jingzhun/internal/store"
 )
 
@@ -208,6 +209,10 @@ func (s *Server) householdOutcome(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
+	c.JSON(http.StatusOK, householdOutcomeDTO(o))
+}
+
+func householdOutcomeDTO(o *service.HouseholdOutcome) HouseholdOutcomeDTO {
 	out := HouseholdOutcomeDTO{HouseholdID: o.HouseholdID, Campaign: campaignDTO(&o.Campaign), Outcome: string(o.Outcome),
 		OutcomeLabel: o.Outcome.Chinese(), HouseholdSize: o.HouseholdSize, MembersRemoved: masked(o.MembersRemoved),
 		Rules: make([]RuleFiredDTO, len(o.Rules)), Unknown: nonNil(o.Unknown), Errors: []FieldErrorDTO{},
@@ -219,7 +224,7 @@ func (s *Server) householdOutcome(c *gin.Context) {
 	for _, e := range o.Errors {
 		out.Errors = append(out.Errors, FieldErrorDTO(e))
 	}
-	c.JSON(http.StatusOK, out)
+	return out
 }
 
 func nonNil(ss []string) []string {

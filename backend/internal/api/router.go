@@ -44,7 +44,11 @@ type Services struct {
 	Imports     *service.Imports
 	Campaigns   *service.Campaigns
 	Outcomes    *service.Outcomes
-	Evaluations Evaluator
+	// The village table and the departments' confirmations of their fields.
+	VillageFacts  *service.VillageFacts
+	Confirmations *service.Confirmations
+	CrossChecks   *service.CrossChecks
+	Evaluations   Evaluator
 }
 
 // Evaluator answers an evaluation envelope (the same function as the
@@ -55,18 +59,20 @@ type Evaluator interface {
 
 // Options are the HTTP settings.
 type Options struct {
-	BodyLimit      int64
-	EvalBodyLimit  int64
-	EvalMaxHouses  int
-	UploadLimit    int64
-	LoginPerMinute int
-	SecureCookie   bool
-	RefreshTTL     time.Duration
-	TrustedProxies []string
-	Loc            *time.Location
-	Ping           func(context.Context) error
-	Ready          func() bool
-	SPA            fs.FS // the built SPA; nil when not built
+	BodyLimit     int64
+	EvalBodyLimit int64
+	EvalMaxHouses int
+	UploadLimit   int64
+	// RegisterUploadLimit bounds a department register file (streamed to disk).
+	RegisterUploadLimit int64
+	LoginPerMinute      int
+	SecureCookie        bool
+	RefreshTTL          time.Duration
+	TrustedProxies      []string
+	Loc                 *time.Location
+	Ping                func(context.Context) error
+	Ready               func() bool
+	SPA                 fs.FS // the built SPA; nil when not built
 }
 
 // Server holds the handlers' dependencies.
@@ -112,7 +118,17 @@ var (
 	// recompute its own street's outcomes.
 	districtOnly = []access.Role{access.District}
 	recomputers  = []access.Role{access.District, access.Street}
-	jobReaders   = []access.Role{access.District, access.Street, access.Supervisor}
+	jobReaders   = []access.Role{access.District, access.Street, access.Supervisor, access.Department}
+	// A department's liaison works on its own department; the district on
+	// any (the service refuses a liaison another department's code).
+	departmentWorkers = []access.Role{access.Department, access.District}
+	// Discrepancies go to the check team of the household's street; the
+	// street, the district and the supervisor follow them.
+	discrepancyReaders   = []access.Role{access.CheckTeam, access.Street, access.District, access.Supervisor}
+	discrepancyResolvers = []access.Role{access.CheckTeam, access.District}
+	// Only a department's own liaison confirms, corrects or disputes its
+	// fields (the service refuses another department's code).
+	liaisons = []access.Role{access.Department}
 )
 
 // Routes is every /api/v1 route with its roles.
@@ -164,6 +180,25 @@ func Routes() []Route {
 		{Method: "GET", Path: "/jobs/:id", Roles: jobReaders, Handler: (*Server).getJob},
 		{Method: "GET", Path: "/poverty-lines", Roles: householders, Handler: (*Server).listPovertyLines},
 		{Method: "PUT", Path: "/poverty-lines/:year", Roles: districtOnly, Handler: (*Server).setPovertyLine},
+		{Method: "GET", Path: "/departments/:code/datasets", Roles: departmentWorkers, Handler: (*Server).departmentDatasets},
+		{Method: "GET", Path: "/departments/:code/datasets/:dataset/template", Roles: departmentWorkers, Handler: (*Server).datasetTemplate},
+		{Method: "POST", Path: "/departments/:code/imports", Roles: departmentWorkers, Handler: (*Server).startDepartmentImport},
+		{Method: "GET", Path: "/departments/:code/imports", Roles: departmentWorkers, Handler: (*Server).departmentImports},
+		{Method: "GET", Path: "/department-imports/:id", Roles: departmentWorkers, Handler: (*Server).departmentImport},
+		{Method: "GET", Path: "/department-imports/:id/report", Roles: departmentWorkers, Handler: (*Server).departmentImportReport},
+		{Method: "GET", Path: "/discrepancies", Roles: discrepancyReaders, Handler: (*Server).listDiscrepancies},
+		{Method: "GET", Path: "/discrepancies/export", Roles: discrepancyReaders, Handler: (*Server).exportDiscrepancies},
+		{Method: "GET", Path: "/discrepancies/:id", Roles: discrepancyReaders, Handler: (*Server).getDiscrepancy},
+		{Method: "POST", Path: "/discrepancies/:id/resolve", Roles: discrepancyResolvers, Handler: (*Server).resolveDiscrepancy},
+		{Method: "GET", Path: "/villages/:code/facts", Roles: householders, Handler: (*Server).getVillageFacts},
+		{Method: "PUT", Path: "/villages/:code/facts", Roles: householdEditors, Handler: (*Server).putVillageFacts},
+		{Method: "GET", Path: "/departments/:code/responsibilities", Roles: withAdmin, Handler: (*Server).departmentResponsibilities},
+		{Method: "GET", Path: "/departments/:code/tasks", Roles: departmentWorkers, Handler: (*Server).departmentTasks},
+		{Method: "GET", Path: "/departments/:code/tasks/export", Roles: departmentWorkers, Handler: (*Server).exportTasks},
+		{Method: "POST", Path: "/departments/:code/tasks/confirm", Roles: liaisons, Handler: (*Server).confirmTasks},
+		{Method: "POST", Path: "/departments/:code/tasks/correct", Roles: liaisons, Handler: (*Server).correctTask},
+		{Method: "POST", Path: "/departments/:code/tasks/dispute", Roles: liaisons, Handler: (*Server).disputeTask},
+		{Method: "POST", Path: "/departments/:code/tasks/import", Roles: liaisons, Handler: (*Server).importTasks},
 	}
 }
 

@@ -20,6 +20,9 @@ import (
 var fullRecordRoutes = map[string]bool{
 	"GET /api/v1/households/:id":             true,
 	"GET /api/v1/households/:id/interchange": true,
+	// One discrepancy, side by side with the department's row: the check
+	// team compares the member's ID number with the paper form (audited).
+	"GET /api/v1/discrepancies/:id": true,
 }
 
 // text is a response as a reader would see it: an XLSX's sheets unzipped.

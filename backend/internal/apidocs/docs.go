@@ -816,6 +816,85 @@ const docTemplate = `{
                 }
             }
         },
+        "/department-imports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "ID numbers of unmatched people are masked; the report (GET /department-imports/{id}/report) lists them in full for the department.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "One register upload: status, counts, the first 200 problems and unmatched people",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "import id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DeptImportDetailDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/department-imports/{id}/report": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "XLSX report of an upload: every problem of a refused file (row, column, value, reason), or the people of an imported file who match no member",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "import id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/departments": {
             "get": {
                 "security": [
@@ -835,6 +914,969 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.DepartmentsResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/datasets": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Each dataset with its columns (Chinese headers, kinds, choices) and the rule it mainly bears on. A liaison may ask for its own department only (403 otherwise); the district for any.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "The registers a department uploads for comparison (行业数据比对)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DatasetsResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/datasets/{dataset}/template": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "A dataset's Excel template (Chinese headers, an example row, a sheet of instructions)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "dataset code",
+                        "name": "dataset",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/imports": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "A department's register uploads, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (≤ 100)",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Page-api_DeptImportDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Multipart form with ` + "`" + `file` + "`" + ` (.csv UTF-8 or .xlsx, the dataset's template) and ` + "`" + `dataset` + "`" + `. Starts a background job (202; follow it with GET /jobs/{job_id}, then read GET /department-imports/{id}). The whole file is validated first: one bad row and nothing is imported, every problem listed (row, column, value, reason) with a downloadable report. ` + "`" + `dry_run=true` + "`" + ` validates only. The same file imported again changes nothing (status unchanged). Rows are matched to members by ID number; differences from the survey become discrepancies for the check team of the household's street.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "Upload a department's register (CSV or XLSX) for comparison",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "dataset code",
+                        "name": "dataset",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": ".csv or .xlsx",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "validate only",
+                        "name": "dry_run",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.DeptImportDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/responsibilities": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Every field names its table (household, member, village), Chinese label, kind and, for codes, the choices. A department liaison may ask for its own department only (403 otherwise).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "A department's responsibility list (the fields it confirms)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ResponsibilitiesDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/tasks": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The households (kind=household) or villages (kind=village) with the department's own fields in the state asked for (default pending), server-side paged in household code order; counts are the fields of the whole filter by state. Household items carry the code, place, members' names and full ID numbers (to match the department's records) and the department's fields only. The campaign is campaign_id, default the newest. A liaison may read its own department only (403 otherwise); the district any. Every household read is audited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "A department's confirmation inbox (信息数据复核)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "campaign (default the newest)",
+                        "name": "campaign_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "household (default) or village",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "pending (default), confirmed, corrected, disputed, all",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "part of the household code or a member's name (villages: of the name or code)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "a member's full ID number (exact)",
+                        "name": "id_number",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "1 to 100",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TaskPageDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/tasks/confirm": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Records the department's confirmation of the fields named in items at their current values, or with all=true of every pending field in the filter (street, village, q). Only the department's own liaison; another department's field is 403. Audited per household (village).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "Confirm fields (bulk)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "items, or all with a filter",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ConfirmRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ConfirmResult"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/tasks/correct": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Writes the new value through the household (or village) service like any edit — version checked (409 version_conflict when stale), validated (422), audited, the household's outcome recomputed — and records the field as corrected with the note. Returns the item with the department's fields. Only the department's own liaison.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "Correct one field",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "field, new value, note, version seen",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.CorrectRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TaskItemDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/tasks/dispute": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Records that the department disputes the field's value; the note (the reason) is required. Returns the item. Only the department's own liaison.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "Dispute one field",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "field and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.DisputeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TaskItemDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/tasks/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "One row per field: 户编号 (村表: 行政村代码), 成员身份证号, 字段, 当前值, 处理(确认/更正/有异议), 更正值, 说明. Same filters as the inbox (default pending). Audited.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "The filtered inbox as XLSX, to fill in and upload again",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "campaign (default the newest)",
+                        "name": "campaign_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "household (default) or village",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "pending (default), confirmed, corrected, disputed, all",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "household code or member name",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/departments/{code}/tasks/import": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Multipart form with ` + "`" + `file` + "`" + ` (the XLSX from the export, filled in) and optionally ` + "`" + `campaign_id` + "`" + `. Every row with 处理 is checked first (the household or village, the member by ID number, the department's field, 当前值 still the field's value, the corrected value as the register checks it); one problem and nothing is recorded (422 with every problem: row, column, value, reason). Corrections go through the household service like any edit.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "departments"
+                ],
+                "summary": "Upload a filled-in inbox sheet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "the filled-in sheet (.xlsx)",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "campaign (default the newest)",
+                        "name": "campaign_id",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TaskImportResult"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.TaskImportRejectedBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/discrepancies": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Default: the open ones of the active campaign. ID numbers masked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "discrepancies"
+                ],
+                "summary": "Discrepancies between department registers and the survey, in the caller's scope",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign (default: the active one)",
+                        "name": "campaign_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "open (default), accepted, kept, all",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "dataset code",
+                        "name": "dataset",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "rule code",
+                        "name": "rule",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "household",
+                        "name": "household_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (≤ 100)",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DiscrepancyListResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/discrepancies/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "discrepancies"
+                ],
+                "summary": "The filtered discrepancies as XLSX (ID numbers masked)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "open (default), accepted, kept, all",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "dataset code",
+                        "name": "dataset",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    }
+                }
+            }
+        },
+        "/discrepancies/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The member's ID number in full for the roles that see full records (audited read). 404 outside the caller's scope.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "discrepancies"
+                ],
+                "summary": "One discrepancy, side by side: the survey's value and the department's row",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "discrepancy id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DiscrepancyDetailDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/discrepancies/{id}/resolve": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Accepting edits the household like any edit (new version, audited) and recomputes its outcome, returned in ` + "`" + `outcome` + "`" + `. A discrepancy is resolved once (409 after).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "discrepancies"
+                ],
+                "summary": "Resolve a discrepancy: take the department's value (accept) or keep the survey's with a reason (keep)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "discrepancy id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ResolveDiscrepancyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DiscrepancyDetailDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -2051,6 +3093,108 @@ const docTemplate = `{
                 }
             }
         },
+        "/villages/{code}/facts": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "404 when the village does not exist or is outside the caller's scope. A village without facts yet answers with nulls at version 0.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "villages"
+                ],
+                "summary": "A village's facts (村表)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.VillageFactsDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Replaces the village's facts; ` + "`" + `version` + "`" + ` must be the version the edit was based on (0 for a village without facts yet), else 409 version_conflict and nothing is written. Validated (422 names each field), audited; the departments' confirmations of the changed fields become pending again.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "villages"
+                ],
+                "summary": "Edit a village's facts (村表)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "facts with their version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.VillageFactsInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.VillageFactsDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/villages/{code}/groups": {
             "get": {
                 "security": [
@@ -2315,6 +3459,19 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ChoiceDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "major_disease"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "患有大病"
+                }
+            }
+        },
         "api.CodeItemDTO": {
             "type": "object",
             "properties": {
@@ -2346,6 +3503,87 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ConfirmRequest": {
+            "type": "object",
+            "properties": {
+                "all": {
+                    "type": "boolean"
+                },
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TaskRefDTO"
+                    }
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "household",
+                        "village"
+                    ],
+                    "example": "household"
+                },
+                "q": {
+                    "type": "string"
+                },
+                "street": {
+                    "type": "string"
+                },
+                "village": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.ConfirmResult": {
+            "type": "object",
+            "properties": {
+                "confirmed": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.CorrectRequest": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "members.health"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "household",
+                        "village"
+                    ],
+                    "example": "household"
+                },
+                "member_id": {
+                    "type": "integer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "value": {
+                    "type": "string",
+                    "example": "major_disease"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string"
+                }
+            }
+        },
         "api.CreateUserRequest": {
             "type": "object",
             "properties": {
@@ -2366,6 +3604,99 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "officer-zhang"
+                }
+            }
+        },
+        "api.DatasetChoiceDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "commercial_housing"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "商品房"
+                }
+            }
+        },
+        "api.DatasetColumnDTO": {
+            "type": "object",
+            "properties": {
+                "choices": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DatasetChoiceDTO"
+                    }
+                },
+                "example": {
+                    "type": "string",
+                    "example": "45000"
+                },
+                "header": {
+                    "type": "string",
+                    "example": "购置价格（元）"
+                },
+                "help": {
+                    "type": "string"
+                },
+                "key": {
+                    "type": "string",
+                    "example": "price"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "text",
+                        "id_number",
+                        "date",
+                        "money",
+                        "int",
+                        "enum",
+                        "bool"
+                    ],
+                    "example": "money"
+                },
+                "required": {
+                    "type": "boolean"
+                }
+            }
+        },
+        "api.DatasetDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "columns": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DatasetColumnDTO"
+                    }
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "机动车登记信息"
+                },
+                "rule": {
+                    "type": "string",
+                    "example": "EX-03"
+                }
+            }
+        },
+        "api.DatasetsResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DatasetDTO"
+                    }
                 }
             }
         },
@@ -2401,6 +3732,446 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.DepartmentDTO"
                     }
+                }
+            }
+        },
+        "api.DeptImportDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "dataset": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "dataset_name": {
+                    "type": "string",
+                    "example": "机动车登记信息"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "discrepancies": {
+                    "type": "integer"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "file_name": {
+                    "type": "string"
+                },
+                "file_size": {
+                    "type": "integer"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "job_id": {
+                    "type": "integer"
+                },
+                "matched": {
+                    "type": "integer"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "已导入 1200 行：匹配到户内成员 35 人，未匹配 1165 人，新发现差异 4 条。"
+                },
+                "problem_count": {
+                    "type": "integer"
+                },
+                "rows": {
+                    "type": "integer"
+                },
+                "same_as": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "queued",
+                        "running",
+                        "refused",
+                        "validated",
+                        "imported",
+                        "unchanged",
+                        "failed"
+                    ]
+                },
+                "unmatched": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.DeptImportDetailDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "dataset": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "dataset_name": {
+                    "type": "string",
+                    "example": "机动车登记信息"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "discrepancies": {
+                    "type": "integer"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "file_name": {
+                    "type": "string"
+                },
+                "file_size": {
+                    "type": "integer"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "job_id": {
+                    "type": "integer"
+                },
+                "matched": {
+                    "type": "integer"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "已导入 1200 行：匹配到户内成员 35 人，未匹配 1165 人，新发现差异 4 条。"
+                },
+                "problem_count": {
+                    "type": "integer"
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DeptImportProblemDTO"
+                    }
+                },
+                "rows": {
+                    "type": "integer"
+                },
+                "same_as": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "queued",
+                        "running",
+                        "refused",
+                        "validated",
+                        "imported",
+                        "unchanged",
+                        "failed"
+                    ]
+                },
+                "unmatched": {
+                    "type": "integer"
+                },
+                "unmatched_people": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.UnmatchedPersonDTO"
+                    }
+                }
+            }
+        },
+        "api.DeptImportProblemDTO": {
+            "type": "object",
+            "properties": {
+                "column": {
+                    "type": "string",
+                    "example": "购置日期"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "日期不存在，应为 2017-05-01 这样的日期"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "value": {
+                    "type": "string",
+                    "example": "2017-13-01"
+                }
+            }
+        },
+        "api.DiscrepancyDTO": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "dataset": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "dataset_name": {
+                    "type": "string",
+                    "example": "机动车登记信息"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "department_value": {
+                    "type": "string",
+                    "example": "云A12345，购置价格45000.00元，2016-03-01购置"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "field_label": {
+                    "type": "string",
+                    "example": "机动车"
+                },
+                "household_code": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "id_number": {
+                    "type": "string",
+                    "example": "530103********0018"
+                },
+                "member_id": {
+                    "type": "integer"
+                },
+                "member_name": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "resolved_at": {
+                    "type": "string"
+                },
+                "resolved_by": {
+                    "type": "string"
+                },
+                "rule": {
+                    "type": "string",
+                    "example": "EX-03"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "open",
+                        "accepted",
+                        "kept"
+                    ]
+                },
+                "status_label": {
+                    "type": "string",
+                    "example": "待处理"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "survey_value": {
+                    "type": "string",
+                    "example": "未登记"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.DiscrepancyDetailDTO": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "dataset": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "dataset_name": {
+                    "type": "string",
+                    "example": "机动车登记信息"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "department_value": {
+                    "type": "string",
+                    "example": "云A12345，购置价格45000.00元，2016-03-01购置"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "field_label": {
+                    "type": "string",
+                    "example": "机动车"
+                },
+                "household_code": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "id_number": {
+                    "type": "string",
+                    "example": "530103********0018"
+                },
+                "member_id": {
+                    "type": "integer"
+                },
+                "member_name": {
+                    "type": "string"
+                },
+                "outcome": {
+                    "$ref": "#/definitions/api.HouseholdOutcomeDTO"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "record": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "resolved_at": {
+                    "type": "string"
+                },
+                "resolved_by": {
+                    "type": "string"
+                },
+                "rule": {
+                    "type": "string",
+                    "example": "EX-03"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "open",
+                        "accepted",
+                        "kept"
+                    ]
+                },
+                "status_label": {
+                    "type": "string",
+                    "example": "待处理"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "survey_value": {
+                    "type": "string",
+                    "example": "未登记"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.DiscrepancyListResponse": {
+            "type": "object",
+            "properties": {
+                "counts": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DiscrepancyDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.DisputeRequest": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "field": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "household",
+                        "village"
+                    ],
+                    "example": "household"
+                },
+                "member_id": {
+                    "type": "integer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string"
                 }
             }
         },
@@ -3565,6 +5336,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Page-api_DeptImportDTO": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DeptImportDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.Page-api_HouseholdListItem": {
             "type": "object",
             "properties": {
@@ -3690,6 +5481,86 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ResolveDiscrepancyInput": {
+            "type": "object",
+            "required": [
+                "decision"
+            ],
+            "properties": {
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "accept",
+                        "keep"
+                    ],
+                    "example": "accept"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "入户核实，车辆登记在该成员名下"
+                }
+            }
+        },
+        "api.ResponsibilitiesDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "health"
+                },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ResponsibleFieldDTO"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "区卫计局"
+                }
+            }
+        },
+        "api.ResponsibleFieldDTO": {
+            "type": "object",
+            "properties": {
+                "choices": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ChoiceDTO"
+                    }
+                },
+                "key": {
+                    "type": "string",
+                    "example": "members.health"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "bool",
+                        "decimal",
+                        "int",
+                        "date",
+                        "text",
+                        "enum",
+                        "list"
+                    ],
+                    "example": "enum"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "健康状况"
+                },
+                "table": {
+                    "type": "string",
+                    "enum": [
+                        "household",
+                        "member",
+                        "village"
+                    ],
+                    "example": "member"
+                }
+            }
+        },
         "api.RuleFiredDTO": {
             "type": "object",
             "properties": {
@@ -3795,6 +5666,215 @@ const docTemplate = `{
                 }
             }
         },
+        "api.TaskCountsDTO": {
+            "type": "object",
+            "properties": {
+                "confirmed": {
+                    "type": "integer"
+                },
+                "corrected": {
+                    "type": "integer"
+                },
+                "disputed": {
+                    "type": "integer"
+                },
+                "pending": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.TaskFieldDTO": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "by": {
+                    "type": "string"
+                },
+                "display": {
+                    "type": "string",
+                    "example": "长期慢性病"
+                },
+                "key": {
+                    "type": "string",
+                    "example": "members.health"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "enum"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "健康状况"
+                },
+                "member_id": {
+                    "description": "0: the household's (village's) own field",
+                    "type": "integer"
+                },
+                "member_name": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "confirmed",
+                        "corrected",
+                        "disputed"
+                    ],
+                    "example": "pending"
+                },
+                "value": {
+                    "type": "string",
+                    "example": "chronic"
+                }
+            }
+        },
+        "api.TaskImportRejectedBody": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "$ref": "#/definitions/api.ErrorDetail"
+                },
+                "report": {
+                    "$ref": "#/definitions/api.TaskImportReportDTO"
+                }
+            }
+        },
+        "api.TaskImportReportDTO": {
+            "type": "object",
+            "properties": {
+                "confirmed": {
+                    "type": "integer"
+                },
+                "corrected": {
+                    "type": "integer"
+                },
+                "disputed": {
+                    "type": "integer"
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ImportProblemDTO"
+                    }
+                }
+            }
+        },
+        "api.TaskImportResult": {
+            "type": "object",
+            "properties": {
+                "confirmed": {
+                    "type": "integer"
+                },
+                "corrected": {
+                    "type": "integer"
+                },
+                "disputed": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.TaskItemDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TaskFieldDTO"
+                    }
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TaskMemberDTO"
+                    }
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.TaskMemberDTO": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer"
+                },
+                "id_number": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.TaskPageDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "counts": {
+                    "$ref": "#/definitions/api.TaskCountsDTO"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TaskItemDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.TaskRefDTO": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string",
+                    "example": "members.health"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "member_id": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string"
+                }
+            }
+        },
         "api.TeamDTO": {
             "type": "object",
             "properties": {
@@ -3850,6 +5930,21 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "to_version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.UnmatchedPersonDTO": {
+            "type": "object",
+            "properties": {
+                "id_number": {
+                    "type": "string",
+                    "example": "530103********0018"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "row": {
                     "type": "integer"
                 }
             }
@@ -3954,6 +6049,248 @@ const docTemplate = `{
                 },
                 "name": {
                     "type": "string"
+                }
+            }
+        },
+        "api.VillageFactsDTO": {
+            "type": "object",
+            "properties": {
+                "broadband": {
+                    "type": "boolean"
+                },
+                "broadcast_tv": {
+                    "type": "boolean"
+                },
+                "bus_service": {
+                    "type": "boolean"
+                },
+                "clinic": {
+                    "type": "boolean"
+                },
+                "collective_income": {
+                    "type": "string",
+                    "example": "52000.00"
+                },
+                "cooperatives": {
+                    "type": "integer"
+                },
+                "culture_room": {
+                    "type": "boolean"
+                },
+                "dangerous_house_renovations": {
+                    "type": "integer"
+                },
+                "dibao_households": {
+                    "type": "integer"
+                },
+                "disabled_people": {
+                    "type": "integer"
+                },
+                "drinking_water_project": {
+                    "type": "boolean"
+                },
+                "funds_invested": {
+                    "type": "string"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "interest_subsidies": {
+                    "type": "string"
+                },
+                "irrigation": {
+                    "type": "boolean"
+                },
+                "kindergartens": {
+                    "type": "integer"
+                },
+                "library": {
+                    "type": "boolean"
+                },
+                "mobile_internet": {
+                    "type": "boolean"
+                },
+                "poor_households": {
+                    "type": "integer"
+                },
+                "poor_people": {
+                    "type": "integer"
+                },
+                "poor_village": {
+                    "description": "not_poor, poor, exited; \"\" not known",
+                    "type": "string",
+                    "example": "exited"
+                },
+                "poor_village_exit_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "population": {
+                    "type": "integer"
+                },
+                "power_domestic": {
+                    "type": "boolean"
+                },
+                "power_production": {
+                    "type": "boolean"
+                },
+                "registered_population": {
+                    "type": "integer"
+                },
+                "relocation_projects": {
+                    "type": "integer"
+                },
+                "resident_work_team": {
+                    "type": "string"
+                },
+                "road_to_groups": {
+                    "type": "boolean"
+                },
+                "road_to_village": {
+                    "type": "boolean"
+                },
+                "schools": {
+                    "type": "integer"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "two_committee_members": {
+                    "type": "integer"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                },
+                "version": {
+                    "description": "Version is 0 for a village without facts yet.",
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                },
+                "village_doctor": {
+                    "type": "boolean"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.VillageFactsInput": {
+            "type": "object",
+            "properties": {
+                "broadband": {
+                    "type": "boolean"
+                },
+                "broadcast_tv": {
+                    "type": "boolean"
+                },
+                "bus_service": {
+                    "type": "boolean"
+                },
+                "clinic": {
+                    "type": "boolean"
+                },
+                "collective_income": {
+                    "type": "string",
+                    "example": "52000.00"
+                },
+                "cooperatives": {
+                    "type": "integer"
+                },
+                "culture_room": {
+                    "type": "boolean"
+                },
+                "dangerous_house_renovations": {
+                    "type": "integer"
+                },
+                "dibao_households": {
+                    "type": "integer"
+                },
+                "disabled_people": {
+                    "type": "integer"
+                },
+                "drinking_water_project": {
+                    "type": "boolean"
+                },
+                "funds_invested": {
+                    "type": "string"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "interest_subsidies": {
+                    "type": "string"
+                },
+                "irrigation": {
+                    "type": "boolean"
+                },
+                "kindergartens": {
+                    "type": "integer"
+                },
+                "library": {
+                    "type": "boolean"
+                },
+                "mobile_internet": {
+                    "type": "boolean"
+                },
+                "poor_households": {
+                    "type": "integer"
+                },
+                "poor_people": {
+                    "type": "integer"
+                },
+                "poor_village": {
+                    "description": "not_poor, poor, exited; \"\" not known",
+                    "type": "string",
+                    "example": "exited"
+                },
+                "poor_village_exit_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "population": {
+                    "type": "integer"
+                },
+                "power_domestic": {
+                    "type": "boolean"
+                },
+                "power_production": {
+                    "type": "boolean"
+                },
+                "registered_population": {
+                    "type": "integer"
+                },
+                "relocation_projects": {
+                    "type": "integer"
+                },
+                "resident_work_team": {
+                    "type": "string"
+                },
+                "road_to_groups": {
+                    "type": "boolean"
+                },
+                "road_to_village": {
+                    "type": "boolean"
+                },
+                "schools": {
+                    "type": "integer"
+                },
+                "two_committee_members": {
+                    "type": "integer"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_doctor": {
+                    "type": "boolean"
                 }
             }
         },

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"jingzhun/internal/access"
@@ -28,6 +29,9 @@ type App struct {
 	// Jobs runs background work (recomputations); main recovers the jobs a
 	// stopped process left behind and shuts it down with the server.
 	Jobs *jobs.Runner
+	// CrossChecks imports department registers; main fails the imports a
+	// stopped process left unfinished.
+	CrossChecks *service.CrossChecks
 }
 
 // Wire builds every service and the HTTP handler from a store and config.
@@ -59,33 +63,42 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	runner := jobs.NewRunner(st, log, now)
 	outcomes := service.NewOutcomes(st, audit, now)
 	campaigns := service.NewCampaigns(st, audit, outcomes, runner, now)
+	households := service.NewHouseholds(st, audit, regions, outcomes, now)
+	villageFacts := service.NewVillageFacts(st, audit, regions, now)
+	confirmations := service.NewConfirmations(st, audit, households, villageFacts, depts, regions, now)
+	crossChecks := service.NewCrossChecks(st, audit, households, outcomes, runner, filepath.Join(cfg.DataDir, "uploads"), now)
 	h, err := api.New(api.Services{
-		Sessions:    sessions,
-		Accounts:    service.NewAccounts(st, hasher, audit, regions, depts, now),
-		Audit:       audit,
-		Regions:     regions,
-		Departments: depts,
-		Work:        service.NewWork(st, now),
-		Households:  service.NewHouseholds(st, audit, regions, outcomes, now),
-		Campaigns:   campaigns,
-		Outcomes:    outcomes,
-		CodeLists:   codeLists,
-		Attachments: service.NewAttachments(st, audit, cfg.UploadLimit, now),
-		Imports:     service.NewImports(st, audit, regions, outcomes, now),
-		Evaluations: service.Evaluations{},
+		Sessions:      sessions,
+		Accounts:      service.NewAccounts(st, hasher, audit, regions, depts, now),
+		Audit:         audit,
+		Regions:       regions,
+		Departments:   depts,
+		Work:          service.NewWork(st, now),
+		Households:    households,
+		CrossChecks:   crossChecks,
+		VillageFacts:  villageFacts,
+		Confirmations: confirmations,
+		Campaigns:     campaigns,
+		Outcomes:      outcomes,
+		CodeLists:     codeLists,
+		Attachments:   service.NewAttachments(st, audit, cfg.UploadLimit, now),
+		Imports:       service.NewImports(st, audit, regions, outcomes, now),
+		Evaluations:   service.Evaluations{},
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses, UploadLimit: cfg.UploadLimit,
-		LoginPerMinute: cfg.LoginPerMinute, SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,
+		RegisterUploadLimit: cfg.RegisterUploadLimit,
+		LoginPerMinute:      cfg.LoginPerMinute, SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,
 		TrustedProxies: cfg.TrustedProxies, Loc: loc, Ping: st.Ping, Ready: ready, SPA: web.SPA(),
 	}, log)
 	if err != nil {
 		return nil, err
 	}
 	return &App{
-		Handler:   h,
-		Reference: service.NewReference(st, regions, depts, codeLists, campaigns),
-		Demo:      service.NewDemo(st, hasher, regions, depts, outcomes),
-		Jobs:      runner,
+		Handler:     h,
+		Reference:   service.NewReference(st, regions, depts, codeLists, campaigns),
+		Demo:        service.NewDemo(st, hasher, regions, depts, outcomes),
+		Jobs:        runner,
+		CrossChecks: crossChecks,
 	}, nil
 }
 

@@ -55,6 +55,9 @@ type Config struct {
 	EvalBodyLimit  int64 // POST /evaluations body, bytes (JZ_EVAL_BODY_LIMIT)
 	EvalMaxHouses  int   // households per evaluation request (JZ_EVAL_MAX_HOUSEHOLDS)
 	UploadLimit    int64 // largest attachment, bytes (JZ_UPLOAD_LIMIT)
+	// RegisterUploadLimit is the largest department register file, bytes
+	// (JZ_REGISTER_UPLOAD_LIMIT); it is streamed to disk, never held whole.
+	RegisterUploadLimit int64
 
 	// Argon2id cost. Tests lower it; production keeps the OWASP minimum or more.
 	Argon2MemoryKiB uint32 // JZ_ARGON2_MEMORY_KIB
@@ -67,24 +70,25 @@ type Config struct {
 // Default returns the settings used when nothing is configured.
 func Default() Config {
 	return Config{
-		Addr:            "127.0.0.1:8080",
-		DataDir:         "./data",
-		DemoPassword:    "Jingzhun@2017",
-		DemoHouseholds:  2000,
-		MFARoles:        []string{"district", "admin", "security_admin", "auditor"},
-		PasswordMaxAge:  90 * 24 * time.Hour,
-		AccessTTL:       15 * time.Minute,
-		RefreshTTL:      12 * time.Hour,
-		SessionIdle:     30 * time.Minute,
-		SessionLimit:    12 * time.Hour,
-		LoginPerMinute:  20,
-		BodyLimit:       1 << 20,
-		EvalBodyLimit:   32 << 20,
-		EvalMaxHouses:   10000,
-		UploadLimit:     10 << 20,
-		Argon2MemoryKiB: 19 * 1024,
-		Argon2Time:      2,
-		LogLevel:        "info",
+		Addr:                "127.0.0.1:8080",
+		DataDir:             "./data",
+		DemoPassword:        "Jingzhun@2017",
+		DemoHouseholds:      2000,
+		MFARoles:            []string{"district", "admin", "security_admin", "auditor"},
+		PasswordMaxAge:      90 * 24 * time.Hour,
+		AccessTTL:           15 * time.Minute,
+		RefreshTTL:          12 * time.Hour,
+		SessionIdle:         30 * time.Minute,
+		SessionLimit:        12 * time.Hour,
+		LoginPerMinute:      20,
+		BodyLimit:           1 << 20,
+		EvalBodyLimit:       32 << 20,
+		EvalMaxHouses:       10000,
+		UploadLimit:         10 << 20,
+		RegisterUploadLimit: 512 << 20,
+		Argon2MemoryKiB:     19 * 1024,
+		Argon2Time:          2,
+		LogLevel:            "info",
 	}
 }
 
@@ -187,6 +191,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	size("JZ_EVAL_BODY_LIMIT", &c.EvalBodyLimit)
 	integer("JZ_EVAL_MAX_HOUSEHOLDS", &c.EvalMaxHouses)
 	size("JZ_UPLOAD_LIMIT", &c.UploadLimit)
+	size("JZ_REGISTER_UPLOAD_LIMIT", &c.RegisterUploadLimit)
 	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
 	u32("JZ_ARGON2_TIME", &c.Argon2Time)
 	str("JZ_LOG_LEVEL", &c.LogLevel)
@@ -220,7 +225,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("configuration: token and session lifetimes must be positive")
 	case c.LoginPerMinute <= 0:
 		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
-	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0:
+	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0 || c.RegisterUploadLimit <= 0:
 		return fmt.Errorf("configuration: body and household limits must be positive")
 	case c.Argon2MemoryKiB < 8 || c.Argon2Time < 1:
 		return fmt.Errorf("configuration: argon2 cost too low")

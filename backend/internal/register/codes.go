@@ -164,6 +164,11 @@ var CodeLists = map[string][]CodeItem{
 		{"merge", "并户", "household merge"},
 		{"correction", "更正", "correction"},
 	},
+	"poor_village": { // 村表: 贫困村状态
+		{"not_poor", "非贫困村", "not a poor village"},
+		{"poor", "贫困村（未出列）", "poor village"},
+		{"exited", "已出列贫困村", "poor village, exited"},
+	},
 	"attachment_kind": {
 		{"housing_appraisal", "危房鉴定书", "dangerous-house appraisal"},
 		{"disability_cert", "残疾证", "disability certificate"},

@@ -238,6 +238,9 @@ func (d *Demo) SeedHouseholds(ctx context.Context, n int) (*DemoHouseholds, erro
 				groupID[[2]string{village, g.Name}] = g.ID
 			}
 		}
+		if err := d.store.SeedVillageFacts(ctx, demoVillageFacts(tree, picked)); err != nil { // 村表
+			return err
+		}
 		for i := range picked {
 			h := register.FromInterchange(&picked[i])
 			if id, ok := groupID[[2]string{h.VillageCode, picked[i].Region.Group}]; ok {

@@ -186,6 +186,10 @@ func (s *Households) Update(ctx context.Context, actor access.Actor, h *register
 		if err := s.store.UpdateHousehold(ctx, h); err != nil {
 			return err
 		}
+		// The departments' confirmations of the fields that changed are pending again.
+		if err := resetConfirmations(ctx, s.store, before, h); err != nil {
+			return err
+		}
 		if err := s.outcomes.Recompute(ctx, h.ID); err != nil {
 			return err
 		}

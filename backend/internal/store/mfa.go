@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -48,11 +49,60 @@ func (s *Store) DeleteMFAChallenge(ctx context.Context, tokenHash string, now ti
 	return s.conn(ctx).Where("token_hash = ? OR expires_at <= ?", tokenHash, now).Delete(&MFAChallenge{}).Error
 }
 
-// SetTOTP writes the second-factor columns of an account.
+// The TOTP secrets of accounts are sealed at rest with the data keys, like
+// personal data (issue 5, migration 0009): whoever reads one can make the
+// account's codes. SetTOTP, their only writer, seals both, the empty string
+// too, and records the key version in users.key_version; the reads of an
+// account open them, so services see clear values. An empty column (never
+// sealed) is an account that never enrolled, or one reset before 0009.
+const (
+	colTOTPSecret  = "users.totp_secret"
+	colTOTPPending = "users.totp_pending"
+)
+
+// sealedRowsOnly narrows a table of sealedTables to the rows that hold
+// sealed values, where not every row does: an account that never enrolled
+// holds none, keeps key_version 0, and is neither sealed by SealLegacy,
+// re-sealed by Rotate nor counted by KeyVersions.
+var sealedRowsOnly = map[string]string{
+	"users": "(totp_secret <> '' OR totp_pending <> '')",
+}
+
+// SetTOTP writes the second-factor columns of an account, the secret and
+// the pending one sealed with the current data key.
 func (s *Store) SetTOTP(ctx context.Context, userID int64, secret, pending string, enabled bool, lastStep int64) error {
+	k, err := s.keyring()
+	if err != nil {
+		return err
+	}
 	return s.conn(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
-		"totp_secret": secret, "totp_pending": pending, "totp_enabled": enabled, "totp_last_step": lastStep,
+		"totp_secret": k.Seal(colTOTPSecret, secret), "totp_pending": k.Seal(colTOTPPending, pending),
+		"key_version": k.Current(), "totp_enabled": enabled, "totp_last_step": lastStep,
 	}).Error
+}
+
+// openTOTP opens an account's TOTP values in place, as read from users. An
+// account with none needs no keys.
+func (s *Store) openTOTP(u *User) error {
+	if u.TOTPSecret == "" && u.TOTPPending == "" {
+		return nil
+	}
+	k, err := s.keyring()
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		col string
+		v   *string
+	}{{colTOTPSecret, &u.TOTPSecret}, {colTOTPPending, &u.TOTPPending}} {
+		if *f.v == "" {
+			continue
+		}
+		if *f.v, err = k.Open(f.col, *f.v); err != nil {
+			return fmt.Errorf("account %d: %w", u.ID, err)
+		}
+	}
+	return nil
 }
 
 // AcceptTOTPStep records the step of an accepted code, only if it is newer

@@ -29,7 +29,8 @@ const (
 const idKind = "id_number"
 
 // sealedTables lists every table with sealed columns, for SealLegacy and
-// Rotate. Each has key_version: 0 = written in clear before migration 0005.
+// Rotate. Each has key_version: 0 = written in clear before migration 0005
+// (0009 for users; see sealedRowsOnly in mfa.go).
 var sealedTables = []struct {
 	table   string
 	columns []string
@@ -37,6 +38,10 @@ var sealedTables = []struct {
 	{"households", []string{"phone"}},
 	{"members", []string{"id_number", "health", "disease", "disability_category", "disability_cert"}},
 	{"household_outcomes", []string{"inputs", "result"}},
+	{"field_confirmations", []string{"value"}}, // a department's confirmed or corrected value
+	{"dept_records", []string{"id_number", "data"}},
+	{"discrepancies", []string{"survey_value", "department_value"}},
+	{"users", []string{"totp_secret", "totp_pending"}}, // the TOTP second factor
 }
 
 // ErrNoKeys is returned when sealed data is read or written without keys.
@@ -173,9 +178,10 @@ func (r SealReport) Total() int64 {
 	return n
 }
 
-// SealLegacy seals the rows written in clear before migration 0005
-// (key_version 0). The server runs it at start-up, after the migrations:
-// the migration itself has no key. It is idempotent. When it sealed
+// SealLegacy seals the rows written in clear before migration 0005, and
+// the accounts' TOTP secrets before 0009 (key_version 0). The server runs
+// it at start-up, after the migrations: the migration itself has no key.
+// It is idempotent. When it sealed
 // anything on SQLite, the file is vacuumed so that the clear values do not
 // linger in free pages (on MySQL, see deploy/README.md).
 func (s *Store) SealLegacy(ctx context.Context) (SealReport, error) {
@@ -210,7 +216,11 @@ func (s *Store) KeyVersions(ctx context.Context) (map[int]int64, error) {
 			KeyVersion int
 			N          int64
 		}
-		if err := s.conn(ctx).Table(t.table).Select("key_version, COUNT(*) AS n").Group("key_version").Scan(&rows).Error; err != nil {
+		q := s.conn(ctx).Table(t.table)
+		if only := sealedRowsOnly[t.table]; only != "" {
+			q = q.Where(only)
+		}
+		if err := q.Select("key_version, COUNT(*) AS n").Group("key_version").Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -230,8 +240,12 @@ func (s *Store) reseal(ctx context.Context, where string, batch int) (SealReport
 	}
 	rep := SealReport{}
 	for _, t := range sealedTables {
+		w := where
+		if only := sealedRowsOnly[t.table]; only != "" {
+			w = "(" + where + ") AND " + only
+		}
 		for {
-			n, err := s.resealBatch(ctx, k, t.table, t.columns, where, batch)
+			n, err := s.resealBatch(ctx, k, t.table, t.columns, w, batch)
 			if err != nil {
 				return rep, fmt.Errorf("seal %s: %w", t.table, err)
 			}

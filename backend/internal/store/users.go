@@ -100,12 +100,16 @@ func (s *Store) loadGrants(ctx context.Context, users []*User) error {
 	return nil
 }
 
+// omitOnCreate: a new account is inserted without its grants (user_grants)
+// and without TOTP values, which SetTOTP alone writes, sealed.
+var omitOnCreate = []string{"Grant", "TOTPSecret", "TOTPPending"}
+
 // CreateUser inserts an account with its grants. A taken username is a
 // username_taken error.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		u.Version = 1
-		if err := s.conn(ctx).Omit("Grant").Create(u).Error; err != nil {
+		if err := s.conn(ctx).Omit(omitOnCreate...).Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) || isDuplicate(err) {
 				return apperr.New(apperr.UsernameTaken, "用户名已被使用")
 			}
@@ -124,7 +128,7 @@ func (s *Store) CreateUsers(ctx context.Context, users []*User) error {
 		for _, u := range users {
 			u.Version = 1
 		}
-		if err := s.conn(ctx).Omit("Grant").CreateInBatches(users, 200).Error; err != nil {
+		if err := s.conn(ctx).Omit(omitOnCreate...).CreateInBatches(users, 200).Error; err != nil {
 			return err
 		}
 		var rows []userGrant
@@ -144,6 +148,9 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	if err := s.conn(ctx).First(&u, id).Error; err != nil {
 		return nil, notFound(err, "账号")
 	}
+	if err := s.openTOTP(&u); err != nil {
+		return nil, err
+	}
 	return &u, s.loadGrants(ctx, []*User{&u})
 }
 
@@ -152,6 +159,9 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*User, err
 	var u User
 	if err := s.conn(ctx).Where("username = ?", username).First(&u).Error; err != nil {
 		return nil, notFound(err, "账号")
+	}
+	if err := s.openTOTP(&u); err != nil {
+		return nil, err
 	}
 	return &u, s.loadGrants(ctx, []*User{&u})
 }
@@ -182,6 +192,11 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]*User, int64, error)
 	err := q.Order("username, id").Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).Find(&users).Error
 	if err != nil {
 		return nil, 0, err
+	}
+	for _, u := range users {
+		if err := s.openTOTP(u); err != nil {
+			return nil, 0, err
+		}
 	}
 	return users, total, s.loadGrants(ctx, users)
 }

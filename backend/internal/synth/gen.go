@@ -24,18 +24,30 @@ func (g *Generator) Envelope(w io.Writer, n int) error {
 }
 
 const genUsage = `Usage: jingzhun gen -n N [-seed S] [-o FILE]
+       jingzhun gen -vehicles N [-match K] [-seed S] [-o FILE]
 
-Writes an evaluation envelope (household-v1) of N synthetic households for the
-2017 campaign to FILE or standard output. The same seed gives the same file.
+With -n, writes an evaluation envelope (household-v1) of N synthetic
+households for the 2017 campaign to FILE or standard output.
+
+With -vehicles, writes a police motor vehicle register (机动车登记, the
+cross-check dataset "vehicles") of N rows as CSV, for jingzhun import-register
+or the import page. The first K rows (-match) are owned by members of the
+seed's households 0..K-1: with -seed 2017 the people of the demo register
+(serve --demo); the others by people outside the register.
+
+The same seed gives the same file.
 `
 
-// GenCommand is `jingzhun gen -n N [-seed S] [-o FILE]`: 0 written, 2 bad
-// usage, 1 the output could not be written.
+// GenCommand is `jingzhun gen -n N [-seed S] [-o FILE]` or `jingzhun gen
+// -vehicles N [-match K] [-seed S] [-o FILE]`: 0 written, 2 bad usage, 1 the
+// output could not be written.
 func GenCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, genUsage); fs.PrintDefaults() }
-	n := fs.Int("n", -1, "number of households (required)")
+	n := fs.Int("n", -1, "number of households (an envelope)")
+	vehicles := fs.Int("vehicles", -1, "number of rows of a vehicle register (CSV) instead of an envelope")
+	match := fs.Int("match", 0, "with -vehicles: the first K rows belong to members of households 0..K-1")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("o", "", "write to FILE instead of standard output")
 	if err := fs.Parse(args); err != nil {
@@ -48,8 +60,15 @@ func GenCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "jingzhun gen: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if *n < 0 {
-		fmt.Fprintln(stderr, "jingzhun gen: -n N is required (the number of households, 0 or more)")
+	switch {
+	case *n < 0 && *vehicles < 0:
+		fmt.Fprintln(stderr, "jingzhun gen: -n N (households, 0 or more) or -vehicles N (register rows) is required")
+		return 2
+	case *n >= 0 && *vehicles >= 0:
+		fmt.Fprintln(stderr, "jingzhun gen: give -n or -vehicles, not both")
+		return 2
+	case *match < 0 || *match > max(*vehicles, 0):
+		fmt.Fprintln(stderr, "jingzhun gen: -match K needs -vehicles N and 0 ≤ K ≤ N")
 		return 2
 	}
 	w := stdout
@@ -62,7 +81,12 @@ func GenCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		w = f
 	}
-	err := New(*seed).Envelope(w, *n)
+	var err error
+	if *vehicles >= 0 {
+		err = New(*seed).VehicleRegister(w, *vehicles, *match)
+	} else {
+		err = New(*seed).Envelope(w, *n)
+	}
 	if f != nil {
 		if cerr := f.Close(); err == nil {
 			err = cerr

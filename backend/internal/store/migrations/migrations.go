@@ -30,6 +30,9 @@ var All = []Migration{
 	{4, "outcomes: poverty lines, campaigns, household outcomes", m0004Outcomes},
 	{5, "sealed: personal data encrypted at rest, blind index, key versions", m0005Sealed},
 	{6, "sign-in: TOTP second factor, MFA challenges, password history", m0006MFA},
+	{7, "confirmations: village table, departments' field confirmations", m0007Confirmations},
+	{8, "cross-checks: department register imports, their records and problems, discrepancies", m0008Crosscheck},
+	{9, "sign-in: TOTP secrets sealed at rest, their key version", m0009MFASealed},
 }
 
 type schemaMigration struct {
