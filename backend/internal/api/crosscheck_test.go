@@ -164,6 +164,10 @@ func TestPoliceVehicleRegisterReachesTheCheckTeam(t *testing.T) {
 			t.Fatal("the list shows a full ID number")
 		}
 		id := list.Items[0].ID
+		// It is on the team's home page.
+		if r := s.do(req{method: "GET", path: "/api/v1/work", token: team.token}); !strings.Contains(r.Body.String(), `"open_discrepancies"`) {
+			t.Fatalf("work: %s", r.Body)
+		}
 		r = s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/discrepancies/%d", id), token: team.token})
 		if r.Code != http.StatusOK || !strings.Contains(r.Body.String(), "云A00001") {
 			t.Fatalf("detail: %d %s", r.Code, r.Body)

@@ -51,6 +51,17 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 		if err := add("failed_logins_24h", "/audit?result=failed", n, err); err != nil {
 			return nil, err
 		}
+	case access.CheckTeam, access.Street, access.District, access.Supervisor:
+		c, err := w.store.ActiveCampaign(ctx)
+		if err != nil {
+			return nil, apperr.Wrap(err, "active campaign")
+		}
+		if c != nil {
+			counts, err := w.store.DiscrepancyCounts(ctx, actor.Scope, store.DiscrepancyFilter{CampaignID: c.ID})
+			if err := add("open_discrepancies", "/discrepancies", counts[store.DiscrepancyOpen], err); err != nil {
+				return nil, err
+			}
+		}
 	case access.Admin, access.SecurityAdmin:
 		n, err := w.store.CountLockedUsers(ctx, w.now())
 		if err := add("locked_accounts", "/admin/users", n, err); err != nil {
