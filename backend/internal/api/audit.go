@@ -104,10 +104,7 @@ func (s *Server) exportAudit(c *gin.Context) {
 		return
 	}
 	name := fmt.Sprintf("audit-%s.xlsx", time.Now().In(s.opt.Loc).Format("20060102-150405"))
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	if err := s.Audit.Export(c.Request.Context(), actor(c), q, c.Writer); err != nil {
-		c.Header("Content-Disposition", "")
-		fail(c, s.log, err)
-	}
+	sendXLSX(c, s, name, func(w http.ResponseWriter) error {
+		return s.Audit.Export(c.Request.Context(), actor(c), q, w)
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -420,12 +419,9 @@ func (s *Server) exportTasks(c *gin.Context) {
 	code := c.Param("code")
 	name := fmt.Sprintf("%s-%s-tasks-%s.xlsx", code, map[bool]string{true: "village", false: "household"}[q.Kind == service.TaskVillage],
 		time.Now().In(s.opt.Loc).Format("20060102-150405"))
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"; filename*=UTF-8''`+url.PathEscape("核实清单-"+name))
-	if err := s.Confirmations.Export(c.Request.Context(), actor(c), code, q, c.Writer); err != nil {
-		c.Header("Content-Disposition", "")
-		fail(c, s.log, err)
-	}
+	sendXLSX(c, s, "核实清单-"+name, func(w http.ResponseWriter) error {
+		return s.Confirmations.Export(c.Request.Context(), actor(c), code, q, w)
+	})
 }
 
 // importTasks godoc

@@ -607,12 +607,9 @@ func (s *Server) exportHouseholds(c *gin.Context) {
 		return
 	}
 	name := fmt.Sprintf("households-%s.xlsx", time.Now().In(s.opt.Loc).Format("20060102-150405"))
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	if err := s.Households.Export(c.Request.Context(), actor(c), f, c.Writer); err != nil {
-		c.Header("Content-Disposition", "")
-		fail(c, s.log, err)
-	}
+	sendXLSX(c, s, name, func(w http.ResponseWriter) error {
+		return s.Households.Export(c.Request.Context(), actor(c), f, w)
+	})
 }
 
 // householdInterchange godoc

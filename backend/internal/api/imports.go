@@ -90,10 +90,5 @@ func (s *Server) importHouseholds(c *gin.Context) {
 //	@Success	200	{file}	file
 //	@Router		/households/import-template [get]
 func (s *Server) importTemplate(c *gin.Context) {
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", `attachment; filename="household-import-template.xlsx"; filename*=UTF-8''%E6%88%B7%E8%A1%A8%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx`)
-	if err := s.Imports.Template(c.Writer); err != nil {
-		c.Header("Content-Disposition", "")
-		fail(c, s.log, err)
-	}
+	sendXLSX(c, s, "户表导入模板.xlsx", func(w http.ResponseWriter) error { return s.Imports.Template(w) })
 }

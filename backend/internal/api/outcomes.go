@@ -142,13 +142,9 @@ func (s *Server) exportOutcomes(c *gin.Context) {
 		return
 	}
 	name := fmt.Sprintf("outcomes-%d-%s.xlsx", id, time.Now().In(s.opt.Loc).Format("20060102-150405"))
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	if err := s.Outcomes.Export(c.Request.Context(), actor(c), id, f, c.Writer); err != nil {
-		c.Header("Content-Disposition", "")
-		c.Header("Content-Type", "")
-		fail(c, s.log, err)
-	}
+	sendXLSX(c, s, name, func(w http.ResponseWriter) error {
+		return s.Outcomes.Export(c.Request.Context(), actor(c), id, f, w)
+	})
 }
 
 // RuleFiredDTO is one rule of a household's result (T or U), explained.

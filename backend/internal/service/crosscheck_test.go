@@ -44,31 +44,10 @@ func liaison(dept string) access.Actor {
 	return access.Actor{Username: "dept-" + dept, Role: access.Department, Scope: access.Scope{Whole: true, Department: dept}}
 }
 
-// csvOf writes a dataset file: the header row and one row per record,
-// each a map from column key to cell (missing keys take the column's example).
+// csvOf writes a dataset file: each record by column key, missing keys
+// taking the column's example.
 func csvOf(ds crosscheck.Dataset, rows ...map[string]string) []byte {
-	var b bytes.Buffer
-	for i, c := range ds.Columns {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(c.Header)
-	}
-	b.WriteByte('\n')
-	for _, r := range rows {
-		for i, c := range ds.Columns {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			v, ok := r[c.Key]
-			if !ok {
-				v = c.Example
-			}
-			b.WriteString(v)
-		}
-		b.WriteByte('\n')
-	}
-	return b.Bytes()
+	return []byte(service.DatasetCSV(ds, rows))
 }
 
 // importFile uploads a file and waits for its job.
