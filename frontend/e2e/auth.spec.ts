@@ -6,12 +6,12 @@ const accounts: { username: string; role: string; menu: string[] }[] = [
   { username: 'admin', role: '系统管理员', menu: ['工作台', '区划与核查组', '账号管理'] },
   { username: 'security', role: '安全管理员', menu: ['工作台'] },
   { username: 'auditor', role: '审计员', menu: ['工作台', '审计日志'] },
-  { username: 'district', role: '区级', menu: ['工作台', '户表', '识别测算', '测算参数', '户表导入', '区划与核查组'] },
-  { username: 'supervisor', role: '督查（只读）', menu: ['工作台', '户表', '识别测算', '测算参数', '区划与核查组'] },
-  { username: 'street-530103012', role: '街道', menu: ['工作台', '户表', '识别测算', '测算参数', '区划与核查组'] },
-  { username: 'team-A', role: '核查组', menu: ['工作台', '户表', '识别测算', '测算参数', '区划与核查组'] },
-  { username: 'dept-police', role: '部门', menu: ['工作台', '区划与核查组'] },
-  { username: 'officer-530103012004', role: '村信息员', menu: ['工作台', '户表', '识别测算', '测算参数', '区划与核查组'] },
+  { username: 'district', role: '区级', menu: ['工作台', '户表', '识别测算', '测算参数', '户表导入', '部门核实任务', '行业数据比对导入', '比对差异', '村表', '区划与核查组'] },
+  { username: 'supervisor', role: '督查（只读）', menu: ['工作台', '户表', '识别测算', '测算参数', '比对差异', '村表', '区划与核查组'] },
+  { username: 'street-530103012', role: '街道', menu: ['工作台', '户表', '识别测算', '测算参数', '比对差异', '村表', '区划与核查组'] },
+  { username: 'team-A', role: '核查组', menu: ['工作台', '户表', '识别测算', '测算参数', '比对差异', '村表', '区划与核查组'] },
+  { username: 'dept-police', role: '部门', menu: ['工作台', '部门核实任务', '行业数据比对导入', '村表', '区划与核查组'] },
+  { username: 'officer-530103012004', role: '村信息员', menu: ['工作台', '户表', '识别测算', '测算参数', '村表', '区划与核查组'] },
 ]
 
 for (const a of accounts) {

@@ -33,11 +33,23 @@ async function openOutcomes(page: Page) {
   await expect(page.getByTestId('household-link').first()).toBeVisible()
 }
 
-/** Waits until a recomputation is over; its last status. */
+/** Waits until a recomputation is over; its last status. Access tokens live 6 s in this suite:
+ * a job that runs longer (a busy machine) is followed with a fresh one. */
 async function jobEnd(request: APIRequestContext, auth: Record<string, string>, id: number): Promise<string> {
   let status = ''
+  let headers = auth
   await expect
-    .poll(async () => (status = (await (await request.get(`/api/v1/jobs/${id}`, { headers: auth })).json()).status), { timeout: 60_000 })
+    .poll(
+      async () => {
+        let res = await request.get(`/api/v1/jobs/${id}`, { headers })
+        if (res.status() === 401) {
+          headers = { Authorization: `Bearer ${await token(request)}` }
+          res = await request.get(`/api/v1/jobs/${id}`, { headers })
+        }
+        return (status = (await res.json()).status)
+      },
+      { timeout: 60_000 },
+    )
     .toMatch(/^(done|failed)$/)
   return status
 }

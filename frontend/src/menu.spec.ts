@@ -9,10 +9,24 @@ describe('menu by role', () => {
     expect(names('admin')).toEqual(['home', 'regions', 'users'])
     expect(names('auditor')).toEqual(['home', 'audit'])
     expect(names('security_admin')).toEqual(['home'])
-    expect(names('department')).toEqual(['home', 'regions'])
-    for (const r of ['village_officer', 'check_team', 'street', 'district', 'supervisor'] as const) {
-      expect(names(r)).toEqual(['home', 'households', 'outcomes', 'campaigns', ...(r === 'district' ? ['imports'] : []), 'regions'])
+    expect(names('department')).toEqual(['home', 'department-tasks', 'department-imports', 'village-facts', 'regions'])
+    expect(names('village_officer')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'village-facts', 'regions'])
+    expect(names('check_team')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('street')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('supervisor')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('district')).toEqual([
+      'home', 'households', 'outcomes', 'campaigns', 'imports', 'department-tasks', 'department-imports', 'discrepancies', 'village-facts', 'regions',
+    ])
+  })
+  it('hides the departments’ screens from the roles that would be refused', () => {
+    // The inbox and the register import: a liaison and the district only.
+    for (const r of ['village_officer', 'check_team', 'street', 'supervisor', 'admin', 'auditor', 'security_admin'] as const) {
+      expect(names(r)).not.toContain('department-tasks')
+      expect(names(r)).not.toContain('department-imports')
     }
+    // Discrepancies go to the check teams, not to the village or the departments.
+    for (const r of ['village_officer', 'department', 'admin', 'auditor'] as const) expect(names(r)).not.toContain('discrepancies')
+    expect(names('admin')).not.toContain('village-facts')
   })
   it('shows nothing without a role', () => {
     expect(menuFor(undefined)).toEqual([])

@@ -1,6 +1,7 @@
 import type { Component } from 'vue'
 import { Document, House, HomeFilled, MapLocation, Upload, User } from '@element-plus/icons-vue'
 import { DataAnalysis, SetUp } from '@element-plus/icons-vue'
+import { DocumentChecked, OfficeBuilding, UploadFilled, Warning } from '@element-plus/icons-vue'
 import type { Role } from './api/auth'
 
 // The menu of each role. The server decides what a role may do; this only
@@ -17,6 +18,16 @@ export interface MenuItem {
 export const householdReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
 /** who may record, edit and delete households (the readers but the supervisor, who only reads) */
 export const householdEditors: Role[] = ['village_officer', 'check_team', 'street', 'district']
+/** 部门核实任务 and 行业数据比对导入: a liaison for its own department, the district for any (departments.md) */
+export const departmentDesk: Role[] = ['department', 'district']
+/** 比对差异: read by the check teams (their streets), streets, the district and the supervisor */
+export const discrepancyReaders: Role[] = ['check_team', 'street', 'district', 'supervisor']
+/** who may resolve a discrepancy */
+export const discrepancyResolvers: Role[] = ['check_team', 'district']
+/** 村表: read by whoever works with the register and the departments */
+export const villageFactReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor']
+/** who may edit a village's facts */
+export const villageFactEditors: Role[] = ['village_officer', 'check_team', 'street', 'district']
 export const regionReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor', 'admin']
 
 export const menu: MenuItem[] = [
@@ -25,6 +36,10 @@ export const menu: MenuItem[] = [
   { path: '/outcomes', name: 'outcomes', label: 'outcome.menu', icon: DataAnalysis, roles: householdReaders },
   { path: '/campaigns', name: 'campaigns', label: 'campaign.menu', icon: SetUp, roles: householdReaders },
   { path: '/imports', name: 'imports', label: 'menu.imports', icon: Upload, roles: ['district'] },
+  { path: '/department-tasks', name: 'department-tasks', label: 'menu.departmentTasks', icon: DocumentChecked, roles: departmentDesk },
+  { path: '/department-imports', name: 'department-imports', label: 'menu.departmentImports', icon: UploadFilled, roles: departmentDesk },
+  { path: '/discrepancies', name: 'discrepancies', label: 'menu.discrepancies', icon: Warning, roles: discrepancyReaders },
+  { path: '/village-facts', name: 'village-facts', label: 'menu.villageFacts', icon: OfficeBuilding, roles: villageFactReaders },
   { path: '/regions', name: 'regions', label: 'menu.regions', icon: MapLocation, roles: regionReaders },
   { path: '/admin/users', name: 'users', label: 'menu.users', icon: User, roles: ['admin'] },
   { path: '/audit', name: 'audit', label: 'menu.audit', icon: Document, roles: ['auditor'] },

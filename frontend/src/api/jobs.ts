@@ -19,6 +19,8 @@ export interface Job {
   finished_at: string | null
   /** why a failed job failed */
   error: string
+  /** what a finished job produced (an import's id and counts), where the kind has one */
+  result?: unknown
 }
 
 /** A job is over when it is done or has failed. */

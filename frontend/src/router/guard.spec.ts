@@ -39,6 +39,14 @@ describe('route guards', () => {
     expect((await navigate('/admin/users', me('admin'))).name).toBe('users')
     expect((await navigate('/audit', me('auditor'))).name).toBe('audit')
   })
+  it('guards the departments’ pages by the menu’s roles', async () => {
+    expect((await navigate('/department-tasks', me('department'))).name).toBe('department-tasks')
+    expect((await navigate('/department-tasks', me('check_team'))).name).toBe('forbidden')
+    expect((await navigate('/discrepancies', me('check_team'))).name).toBe('discrepancies')
+    expect((await navigate('/discrepancies', me('department'))).name).toBe('forbidden')
+    expect((await navigate('/villages/530103012004/facts', me('department'))).name).toBe('village-facts-of')
+    expect((await navigate('/villages/530103012004/facts', me('admin'))).name).toBe('forbidden')
+  })
   it('holds a user who must change the password on the password page', async () => {
     expect((await navigate('/households', me('district', true))).name).toBe('password')
   })

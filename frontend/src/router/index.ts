@@ -3,6 +3,7 @@ import type { Role } from '@/api/auth'
 import { menu, allowed, householdEditors, householdReaders } from '@/menu'
 import { useSession } from '@/stores/session'
 import { outcomePages } from './outcomes'
+import { crosscheckPages, crosscheckRoutes } from './crosscheck'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -20,6 +21,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   users: () => import('@/views/admin/UsersView.vue'),
   audit: () => import('@/views/audit/AuditView.vue'),
   ...outcomePages,
+  ...crosscheckPages,
 }
 
 // Menu pages take their roles from the menu table (src/menu.ts).
@@ -61,6 +63,7 @@ const inLayout: RouteRecordRaw[] = [
     component: () => import('@/views/households/HouseholdFormView.vue'),
     meta: { roles: householdEditors, title: 'household.editTitle' },
   },
+  ...crosscheckRoutes,
   { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { roles: 'all' } },
 ]
 
