@@ -440,18 +440,24 @@ func (s *Server) exportDiscrepancies(c *gin.Context) {
 	})
 }
 
+// RecordCellDTO is one cell of a department's row.
+type RecordCellDTO struct {
+	Header string `json:"header" example:"购置价格（元）"`
+	Value  string `json:"value" example:"45000.00"`
+}
+
 // DiscrepancyDetailDTO is one discrepancy with the department's whole row
-// (by Chinese header) and, after acceptance, the household's new outcome.
+// (in its columns' order) and, after acceptance, the household's new outcome.
 type DiscrepancyDetailDTO struct {
 	DiscrepancyDTO
-	Record  map[string]string    `json:"record"`
+	Record  []RecordCellDTO      `json:"record"`
 	Outcome *HouseholdOutcomeDTO `json:"outcome"`
 }
 
 func discrepancyDetailDTO(d *service.DiscrepancyDetail) DiscrepancyDetailDTO {
-	out := DiscrepancyDetailDTO{DiscrepancyDTO: discrepancyDTO(&d.DiscrepancyRow), Record: d.Record}
-	if out.Record == nil {
-		out.Record = map[string]string{}
+	out := DiscrepancyDetailDTO{DiscrepancyDTO: discrepancyDTO(&d.DiscrepancyRow), Record: make([]RecordCellDTO, len(d.Record))}
+	for i, c := range d.Record {
+		out.Record[i] = RecordCellDTO{Header: c.Header, Value: c.Value}
 	}
 	if d.Outcome != nil {
 		o := householdOutcomeDTO(d.Outcome)

@@ -4072,9 +4072,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "record": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "string"
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RecordCellDTO"
                     }
                 },
                 "resolved_at": {
@@ -5458,6 +5458,19 @@ const docTemplate = `{
                 },
                 "village": {
                     "type": "string"
+                }
+            }
+        },
+        "api.RecordCellDTO": {
+            "type": "object",
+            "properties": {
+                "header": {
+                    "type": "string",
+                    "example": "购置价格（元）"
+                },
+                "value": {
+                    "type": "string",
+                    "example": "45000.00"
                 }
             }
         },

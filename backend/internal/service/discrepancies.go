@@ -69,9 +69,12 @@ func (s *CrossChecks) Discrepancies(ctx context.Context, actor access.Actor, f s
 // DiscrepancyDetail is one discrepancy with the department's whole row.
 type DiscrepancyDetail struct {
 	store.DiscrepancyRow
-	Record  map[string]string // the department's row by Chinese header
+	Record  []RecordCell      // the department's row, in its columns' order
 	Outcome *HouseholdOutcome // after an accepted decision
 }
+
+// RecordCell is one cell of a department's row.
+type RecordCell struct{ Header, Value string }
 
 // Discrepancy reads one discrepancy with the department's row. The member's
 // ID number is shown in full: the check team compares it with the paper
@@ -95,7 +98,7 @@ func (s *CrossChecks) Discrepancy(ctx context.Context, actor access.Actor, id in
 }
 
 func (s *CrossChecks) detail(ctx context.Context, d *store.DiscrepancyRow) (*DiscrepancyDetail, error) {
-	out := &DiscrepancyDetail{DiscrepancyRow: *d, Record: map[string]string{}}
+	out := &DiscrepancyDetail{DiscrepancyRow: *d, Record: []RecordCell{}}
 	rec, ds, err := s.recordOf(ctx, d)
 	if err != nil {
 		return nil, err
@@ -103,12 +106,12 @@ func (s *CrossChecks) detail(ctx context.Context, d *store.DiscrepancyRow) (*Dis
 	for _, c := range ds.Columns {
 		switch c.Key {
 		case "id_number":
-			out.Record[c.Header] = rec.IDNumber
+			out.Record = append(out.Record, RecordCell{c.Header, rec.IDNumber})
 		case "name":
-			out.Record[c.Header] = rec.Name
+			out.Record = append(out.Record, RecordCell{c.Header, rec.Name})
 		default:
 			if v, ok := rec.Values[c.Key]; ok {
-				out.Record[c.Header] = choiceLabel(c, v)
+				out.Record = append(out.Record, RecordCell{c.Header, choiceLabel(c, v)})
 			}
 		}
 	}

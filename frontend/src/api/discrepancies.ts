@@ -42,7 +42,8 @@ export interface Discrepancy {
 
 /** One discrepancy with the department's whole row (by Chinese header) and, once accepted, the household's new outcome. */
 export interface DiscrepancyDetail extends Discrepancy {
-  record: Record<string, string>
+  /** The department's row, in its columns' order. */
+  record: { header: string; value: string }[]
   outcome: HouseholdOutcome | null
 }
 

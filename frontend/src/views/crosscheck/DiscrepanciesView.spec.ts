@@ -41,7 +41,7 @@ const item = (over: Partial<Discrepancy> = {}): Discrepancy => ({
 const detail = (over: Partial<DiscrepancyDetail> = {}): DiscrepancyDetail => ({
   ...item(),
   id_number: '530103198001010021',
-  record: { 身份证号: '530103198001010021', 车牌号: '云A12345', '购置价格（元）': '45000.00' },
+  record: [{ header: '身份证号', value: '530103198001010021' }, { header: '车牌号', value: '云A12345' }, { header: '购置价格（元）', value: '45000.00' }],
   outcome: null,
   ...over,
 })
