@@ -27,8 +27,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // KeySize is the size of every key: AES-256 and a 256-bit HMAC key.
@@ -41,6 +43,9 @@ type Keyring struct {
 	aeads    map[int]cipher.AEAD
 	versions []int // in the order given; versions[0] == current
 	index    []byte
+	// macs reuses HMAC states: a million-row import computes a blind
+	// index per row, and a fresh HMAC each time was a tenth of its CPU.
+	macs sync.Pool
 }
 
 // New builds a keyring. keys maps version (≥ 1) to a 32-byte key; current
@@ -53,6 +58,7 @@ func New(current int, keys map[int][]byte, index []byte) (*Keyring, error) {
 		return nil, fmt.Errorf("data keys: current version %d has no key", current)
 	}
 	k := &Keyring{current: current, aeads: map[int]cipher.AEAD{}, versions: []int{current}, index: append([]byte(nil), index...)}
+	k.macs.New = func() any { return hmac.New(sha256.New, k.index) }
 	for v, key := range keys {
 		if v < 1 {
 			return nil, fmt.Errorf("data keys: version %d: versions start at 1", v)
@@ -219,9 +225,12 @@ func (k *Keyring) BlindIndex(kind, value string) string {
 	if kind == "id_number" {
 		value = strings.ToUpper(strings.TrimSpace(value))
 	}
-	m := hmac.New(sha256.New, k.index)
+	m := k.macs.Get().(hash.Hash)
+	defer k.macs.Put(m)
+	m.Reset()
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
 	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0]))
 }

@@ -411,24 +411,57 @@ func (s *CrossChecks) load(ctx context.Context, ds crosscheck.Dataset, imp *stor
 		return err
 	}
 	defer r.Close()
-	batch := make([]crosscheck.Record, 0, importBatch)
+	// Reading, the blind index and encoding run a batch ahead in their own
+	// goroutine while this one waits on the database: the two take turns
+	// otherwise (BENCHMARKS.md). Only this goroutine touches the transaction.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan readyBatch, 2)
+	read := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		read <- s.readBatches(ctx, r, imp.ID, batches)
+	}()
 	var done int64
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := s.loadBatch(ctx, ds, imp, batch); err != nil {
+	for b := range batches {
+		if err := s.loadBatch(ctx, ds, imp, b); err != nil {
 			return err
 		}
-		done += int64(len(batch))
-		batch = batch[:0]
+		done += int64(len(b.recs))
 		progress(total+done, total*2)
 		if s.afterBatch != nil {
 			if err := s.afterBatch(done); err != nil {
 				return err
 			}
 		}
-		return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return <-read
+}
+
+// readyBatch is a batch of validated rows with their records prepared.
+type readyBatch struct {
+	recs    []crosscheck.Record
+	records []store.DeptRecord
+}
+
+// readBatches reads the file again (it was validated whole before) and
+// sends its rows in batches, blind index and data encoded.
+func (s *CrossChecks) readBatches(ctx context.Context, r *crosscheck.Reader, importID int64, out chan<- readyBatch) error {
+	b := readyBatch{}
+	send := func() error {
+		if len(b.recs) == 0 {
+			return nil
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b = readyBatch{recs: make([]crosscheck.Record, 0, importBatch), records: make([]store.DeptRecord, 0, importBatch)}
+		return nil
 	}
 	for {
 		rec, ps, ok, err := r.Next()
@@ -436,7 +469,7 @@ func (s *CrossChecks) load(ctx context.Context, ds crosscheck.Dataset, imp *stor
 			return err
 		}
 		if !ok {
-			break
+			return send()
 		}
 		if len(ps) > 0 { // the file changed since validation
 			return apperr.New(apperr.Validation, "文件在校验后发生变化，请重新上传")
@@ -444,38 +477,38 @@ func (s *CrossChecks) load(ctx context.Context, ds crosscheck.Dataset, imp *stor
 		if rec.Example {
 			continue
 		}
-		batch = append(batch, rec)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return flush()
-}
-
-func (s *CrossChecks) loadBatch(ctx context.Context, ds crosscheck.Dataset, imp *store.DeptImport, batch []crosscheck.Record) error {
-	indexes := make([]string, len(batch))
-	for i, rec := range batch {
 		ix, err := s.store.IDIndex(rec.IDNumber)
 		if err != nil {
 			return err
 		}
-		indexes[i] = ix
+		data, err := json.Marshal(rec.Values)
+		if err != nil {
+			return err
+		}
+		b.recs = append(b.recs, rec)
+		b.records = append(b.records, store.DeptRecord{ImportID: importID, RowNo: rec.Row, IDIndex: ix, IDNumber: rec.IDNumber,
+			Name: truncate(rec.Name, 100), Data: string(data)})
+		if len(b.recs) == importBatch {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *CrossChecks) loadBatch(ctx context.Context, ds crosscheck.Dataset, imp *store.DeptImport, b readyBatch) error {
+	indexes := make([]string, len(b.records))
+	for i, r := range b.records {
+		indexes[i] = r.IDIndex
 	}
 	live, err := s.store.LiveMembersByIDIndex(ctx, indexes)
 	if err != nil {
 		return err
 	}
-	records := make([]store.DeptRecord, len(batch))
+	records := b.records
 	var matches []pendingMatch
 	var householdIDs []int64
-	for i, rec := range batch {
-		data, err := json.Marshal(rec.Values)
-		if err != nil {
-			return err
-		}
-		records[i] = store.DeptRecord{ImportID: imp.ID, RowNo: rec.Row, IDIndex: indexes[i], IDNumber: rec.IDNumber, Name: truncate(rec.Name, 100), Data: string(data)}
+	for i, rec := range b.recs {
 		if m, ok := live[indexes[i]]; ok {
 			records[i].MemberID, records[i].HouseholdID = &m.MemberID, &m.HouseholdID
 			matches = append(matches, pendingMatch{rec: rec, idIndex: indexes[i], member: m})
@@ -495,6 +528,14 @@ func (s *CrossChecks) loadBatch(ctx context.Context, ds crosscheck.Dataset, imp 
 	if err != nil {
 		return err
 	}
+	rowsMatched := make([]int, len(matches))
+	for i, m := range matches {
+		rowsMatched[i] = m.rec.Row
+	}
+	recordIDs, err := s.store.DeptRecordIDs(ctx, imp.ID, rowsMatched)
+	if err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	for _, m := range matches {
 		h := households[m.member.HouseholdID]
@@ -502,12 +543,8 @@ func (s *CrossChecks) loadBatch(ctx context.Context, ds crosscheck.Dataset, imp 
 			continue
 		}
 		for _, f := range crosscheck.Compare(ds, m.rec, h, m.member.MemberID) {
-			rec, err := s.store.DeptRecordByRow(ctx, imp.ID, m.rec.Row)
-			if err != nil {
-				return err
-			}
 			d := &store.Discrepancy{CampaignID: imp.CampaignID, Fingerprint: fingerprint(ds.Code, m.idIndex, f),
-				ImportID: imp.ID, RecordID: rec.ID, Dataset: ds.Code, Department: ds.Department, Rule: f.Rule,
+				ImportID: imp.ID, RecordID: recordIDs[m.rec.Row], Dataset: ds.Code, Department: ds.Department, Rule: f.Rule,
 				Field: f.Field, FieldLabel: truncate(f.Label, 100), HouseholdID: h.ID, MemberID: m.member.MemberID,
 				StreetCode: h.StreetCode, VillageCode: h.VillageCode, SurveyValue: truncate(f.Survey, 1000),
 				DepartmentValue: truncate(f.Department, 1000), Status: store.DiscrepancyOpen, CreatedAt: now}

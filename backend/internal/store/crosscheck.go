@@ -268,13 +268,19 @@ func (s *Store) InsertDeptRecords(ctx context.Context, rs []DeptRecord) error {
 	return s.conn(ctx).Exec(b.String(), args...).Error
 }
 
-// DeptRecordByRow reads one record of an import by its row, opened.
-func (s *Store) DeptRecordByRow(ctx context.Context, importID int64, row int) (*DeptRecord, error) {
-	var r DeptRecord
-	if err := s.conn(ctx).Table("dept_records").Where("import_id = ? AND row_no = ?", importID, row).Take(&r).Error; err != nil {
-		return nil, notFound(err, "部门记录")
+// DeptRecordIDs maps rows of an import to their record IDs (the multi-row
+// INSERT does not read them back), with the (import_id, row_no) index.
+func (s *Store) DeptRecordIDs(ctx context.Context, importID int64, rows []int) (map[int]int64, error) {
+	var found []struct {
+		ID    int64
+		RowNo int
 	}
-	return &r, s.openRecord(&r)
+	err := s.conn(ctx).Table("dept_records").Select("id, row_no").Where("import_id = ? AND row_no IN ?", importID, rows).Scan(&found).Error
+	out := make(map[int]int64, len(found))
+	for _, f := range found {
+		out[f.RowNo] = f.ID
+	}
+	return out, err
 }
 
 // DeptRecordByID reads one record, opened.

@@ -51,15 +51,17 @@ func (deptImportProblem0008) TableName() string { return "dept_import_problems" 
 // sealed with a blind index for matching; the row's other values (which can
 // be health data) are sealed as one JSON document.
 type deptRecord0008 struct {
-	ID          int64  `gorm:"primaryKey;autoIncrement"`
-	ImportID    int64  `gorm:"not null;index:ix_dept_record_import,priority:1"`
-	RowNo       int    `gorm:"not null"`
-	IDIndex     string `gorm:"size:64;not null;index"`
+	ID       int64 `gorm:"primaryKey;autoIncrement"`
+	ImportID int64 `gorm:"not null;index:ix_dept_record_import,priority:1"`
+	RowNo    int   `gorm:"not null;index:ix_dept_record_import,priority:2"`
+	// No index on id_index: nothing reads records by person yet, and the
+	// index doubled the server's cost of a million-row import (BENCHMARKS.md).
+	IDIndex     string `gorm:"size:64;not null"`
 	IDNumber    string `gorm:"size:255;not null"`
 	Name        string `gorm:"size:100;not null"`
 	Data        string `gorm:"type:text;not null"`
 	KeyVersion  int    `gorm:"not null"`
-	MemberID    *int64 `gorm:"index:ix_dept_record_import,priority:2"`
+	MemberID    *int64
 	HouseholdID *int64
 }
 
