@@ -101,6 +101,11 @@ func TestPoliceVehicleRegisterReachesTheCheckTeam(t *testing.T) {
 		}
 		r.json(t, &h)
 
+		// The liaison's home page counts its fields to confirm.
+		if r := s.do(req{method: "GET", path: "/api/v1/work", token: police.token}); !strings.Contains(r.Body.String(), `"pending_fields"`) {
+			t.Fatalf("work: %s", r.Body)
+		}
+
 		// The template is an XLSX with the Chinese headers.
 		r = s.do(req{method: "GET", path: "/api/v1/departments/police/datasets/vehicles/template", token: police.token})
 		if r.Code != http.StatusOK || !strings.Contains(text(t, r.Body.Bytes()), "购置价格") {

@@ -73,7 +73,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Audit:         audit,
 		Regions:       regions,
 		Departments:   depts,
-		Work:          service.NewWork(st, now),
+		Work:          service.NewWork(st, confirmations, now),
 		Households:    households,
 		CrossChecks:   crossChecks,
 		VillageFacts:  villageFacts,

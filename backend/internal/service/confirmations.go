@@ -86,6 +86,30 @@ func (s *Confirmations) department(ctx context.Context, actor access.Actor, code
 	return &Responsibility{Code: code, Name: ds[i].Name, Fields: fields}, nil
 }
 
+// PendingCount is how many of its fields a liaison still has to confirm in
+// the newest campaign (household and village fields), for its home page.
+// It reads counts only, so it is not audited as a read of households.
+func (s *Confirmations) PendingCount(ctx context.Context, actor access.Actor) (int64, error) {
+	r, err := s.department(ctx, actor, actor.Scope.Department, false)
+	if err != nil {
+		return 0, err
+	}
+	c, err := s.campaign(ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	f := s.filter(r, c.ID, TaskQuery{})
+	hs, err := s.store.TaskCounts(ctx, actor.Scope, f)
+	if err != nil {
+		return 0, err
+	}
+	vs, err := s.store.VillageTaskCounts(ctx, actor.Scope, f)
+	if err != nil {
+		return 0, err
+	}
+	return hs[store.StatePending] + vs[store.StatePending], nil
+}
+
 // Responsibilities is a department's responsibility list.
 func (s *Confirmations) Responsibilities(ctx context.Context, actor access.Actor, code string) (*Responsibility, error) {
 	return s.department(ctx, actor, code, false)

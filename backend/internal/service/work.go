@@ -13,12 +13,15 @@ import (
 // issues add their items here: lists to move on, fields to confirm, reports
 // to investigate.
 type Work struct {
-	store *store.Store
-	now   func() time.Time
+	store         *store.Store
+	confirmations *Confirmations
+	now           func() time.Time
 }
 
 // NewWork builds the work service.
-func NewWork(st *store.Store, now func() time.Time) *Work { return &Work{store: st, now: now} }
+func NewWork(st *store.Store, c *Confirmations, now func() time.Time) *Work {
+	return &Work{store: st, confirmations: c, now: now}
+}
 
 // WorkItem is one kind of pending work: Key names it (the SPA translates
 // work.<key>), Count how many, Route where to do it.
@@ -61,6 +64,11 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 			if err := add("open_discrepancies", "/discrepancies", counts[store.DiscrepancyOpen], err); err != nil {
 				return nil, err
 			}
+		}
+	case access.Department:
+		n, err := w.confirmations.PendingCount(ctx, actor)
+		if err := add("pending_fields", "/department-tasks", n, err); err != nil {
+			return nil, err
 		}
 	case access.Admin, access.SecurityAdmin:
 		n, err := w.store.CountLockedUsers(ctx, w.now())

@@ -28,7 +28,7 @@ const en: typeof zh = {
     wholeDistrict: 'Whole district',
   },
   work: {
-    open_discrepancies: 'Open cross-check discrepancies', locked_accounts: 'Locked accounts', denied_access_24h: 'Denied access, last 24 h',
+    pending_fields: 'Fields to confirm', open_discrepancies: 'Open cross-check discrepancies', locked_accounts: 'Locked accounts', denied_access_24h: 'Denied access, last 24 h',
     failed_logins_24h: 'Failed sign-ins, last 24 h',
   },
   password: {

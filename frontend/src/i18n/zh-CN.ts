@@ -25,7 +25,7 @@ export default {
     wholeDistrict: '全区',
   },
   work: {
-    open_discrepancies: '待处理的比对差异', locked_accounts: '被锁定的账号', denied_access_24h: '近24小时越权访问', failed_logins_24h: '近24小时登录失败',
+    pending_fields: '待核实的字段', open_discrepancies: '待处理的比对差异', locked_accounts: '被锁定的账号', denied_access_24h: '近24小时越权访问', failed_logins_24h: '近24小时登录失败',
   },
   password: {
     title: '修改密码', required: '首次登录或密码被重置后，须先修改密码才能继续使用。', old: '原密码', new: '新密码',
