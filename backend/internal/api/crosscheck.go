@@ -84,6 +84,23 @@ func (s *Server) departmentDatasets(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
+// allDatasets godoc
+//
+//	@Summary		Every register the departments upload for comparison, with its department and rule (filters of the discrepancy list)
+//	@Tags			discrepancies
+//	@Produce		json
+//	@Security		Bearer
+//	@Success		200	{object}	DatasetsResponse
+//	@Router			/datasets [get]
+func (s *Server) allDatasets(c *gin.Context) {
+	ds := crosscheck.Datasets()
+	out := DatasetsResponse{Items: make([]DatasetDTO, len(ds))}
+	for i, d := range ds {
+		out.Items[i] = datasetDTO(d)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
 // datasetTemplate godoc
 //
 //	@Summary	A dataset's Excel template (Chinese headers, an example row, a sheet of instructions)

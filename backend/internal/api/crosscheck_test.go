@@ -148,6 +148,16 @@ func TestPoliceVehicleRegisterReachesTheCheckTeam(t *testing.T) {
 		// The check team of the street sees it (masked in the list), opens
 		// it side by side and takes the department's value.
 		team := s.teamOf("530103012")
+		// Every dataset names its department and rule, for the team's filters.
+		var all struct {
+			Items []struct {
+				Code, Department, Rule string
+			} `json:"items"`
+		}
+		s.do(req{method: "GET", path: "/api/v1/datasets", token: team.token}).json(t, &all)
+		if len(all.Items) != 13 || all.Items[0].Code != "vehicles" || all.Items[0].Rule != "EX-03" {
+			t.Fatalf("datasets: %+v", all.Items)
+		}
 		r = s.do(req{method: "GET", path: "/api/v1/discrepancies", token: team.token})
 		var list struct {
 			Items []struct {

@@ -87,6 +87,7 @@ var authorization = map[string][]string{
 	"GET /api/v1/departments/:code/imports":                    {"department", "district"},
 	"GET /api/v1/department-imports/:id":                       {"department", "district"},
 	"GET /api/v1/department-imports/:id/report":                {"department", "district"},
+	"GET /api/v1/datasets":                                     {"check_team", "department", "street", "district", "supervisor"},
 	"GET /api/v1/discrepancies":                                {"check_team", "street", "district", "supervisor"},
 	"GET /api/v1/discrepancies/export":                         {"check_team", "street", "district", "supervisor"},
 	"GET /api/v1/discrepancies/:id":                            {"check_team", "street", "district", "supervisor"},

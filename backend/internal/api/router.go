@@ -126,6 +126,8 @@ var (
 	// street, the district and the supervisor follow them.
 	discrepancyReaders   = []access.Role{access.CheckTeam, access.Street, access.District, access.Supervisor}
 	discrepancyResolvers = []access.Role{access.CheckTeam, access.District}
+	// The list of datasets is reference data for those who meet them.
+	datasetReaders = []access.Role{access.CheckTeam, access.Department, access.Street, access.District, access.Supervisor}
 	// Only a department's own liaison confirms, corrects or disputes its
 	// fields (the service refuses another department's code).
 	liaisons = []access.Role{access.Department}
@@ -186,6 +188,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/departments/:code/imports", Roles: departmentWorkers, Handler: (*Server).departmentImports},
 		{Method: "GET", Path: "/department-imports/:id", Roles: departmentWorkers, Handler: (*Server).departmentImport},
 		{Method: "GET", Path: "/department-imports/:id/report", Roles: departmentWorkers, Handler: (*Server).departmentImportReport},
+		{Method: "GET", Path: "/datasets", Roles: datasetReaders, Handler: (*Server).allDatasets},
 		{Method: "GET", Path: "/discrepancies", Roles: discrepancyReaders, Handler: (*Server).listDiscrepancies},
 		{Method: "GET", Path: "/discrepancies/export", Roles: discrepancyReaders, Handler: (*Server).exportDiscrepancies},
 		{Method: "GET", Path: "/discrepancies/:id", Roles: discrepancyReaders, Handler: (*Server).getDiscrepancy},

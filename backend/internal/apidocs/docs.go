@@ -816,6 +816,30 @@ const docTemplate = `{
                 }
             }
         },
+        "/datasets": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "discrepancies"
+                ],
+                "summary": "Every register the departments upload for comparison, with its department and rule (filters of the discrepancy list)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DatasetsResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/department-imports/{id}": {
             "get": {
                 "security": [

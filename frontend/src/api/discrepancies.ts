@@ -67,6 +67,12 @@ export interface ResolveRequest {
   reason: string
 }
 
+/** Every dataset the departments upload (code → name), for the filter. */
+export async function datasetNames(): Promise<Record<string, string>> {
+  const r = await get<{ items: { code: string; name: string }[] }>('/datasets')
+  return Object.fromEntries(r.items.map((d) => [d.code, d.name]))
+}
+
 export const listDiscrepancies = (f: DiscrepancyFilter & { page?: number; page_size?: number }) => get<DiscrepancyPage>('/discrepancies', f as Query)
 export const getDiscrepancy = (id: number) => get<DiscrepancyDetail>(`/discrepancies/${id}`)
 export const exportDiscrepancies = (f: DiscrepancyFilter) => download('/discrepancies/export', f as Query, 'discrepancies.xlsx')

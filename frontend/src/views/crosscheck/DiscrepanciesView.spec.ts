@@ -3,7 +3,7 @@ import type { Discrepancy, DiscrepancyDetail } from '@/api/discrepancies'
 import type { HouseholdOutcome } from '@/api/outcomes'
 import { byTest, click, me, mountView, type } from './testing'
 
-const api = vi.hoisted(() => ({ listDiscrepancies: vi.fn(), getDiscrepancy: vi.fn(), resolveDiscrepancy: vi.fn(), exportDiscrepancies: vi.fn() }))
+const api = vi.hoisted(() => ({ datasetNames: vi.fn(async () => ({ vehicles: '机动车登记', dibao: '低保和特困供养' })), listDiscrepancies: vi.fn(), getDiscrepancy: vi.fn(), resolveDiscrepancy: vi.fn(), exportDiscrepancies: vi.fn() }))
 vi.mock('@/api/discrepancies', async (orig) => ({ ...(await orig<typeof import('@/api/discrepancies')>()), ...api }))
 vi.mock('@/api/campaigns', async (orig) => ({
   ...(await orig<typeof import('@/api/campaigns')>()),
