@@ -265,7 +265,10 @@ func (s *Store) InsertDeptRecords(ctx context.Context, rs []DeptRecord) error {
 		args = append(args, r.ImportID, r.RowNo, r.IDIndex, k.Seal(colRecordIDNumber, r.IDNumber), r.Name,
 			k.Seal(colRecordData, r.Data), k.Current(), r.MemberID, r.HouseholdID)
 	}
-	return s.conn(ctx).Exec(b.String(), args...).Error
+	// Straight to the connection (the transaction in ctx): GORM's statement
+	// building was a fifth of the importer's CPU for this one statement.
+	_, err = s.conn(ctx).Statement.ConnPool.ExecContext(ctx, b.String(), args...)
+	return err
 }
 
 // DeptRecordIDs maps rows of an import to their record IDs (the multi-row
