@@ -66,7 +66,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	households := service.NewHouseholds(st, audit, regions, outcomes, now)
 	villageFacts := service.NewVillageFacts(st, audit, regions, now)
 	confirmations := service.NewConfirmations(st, audit, households, villageFacts, depts, regions, now)
-	crossChecks := service.NewCrossChecks(st, audit, households, outcomes, runner, filepath.Join(cfg.DataDir, "uploads"), now)
+	crossChecks := service.NewCrossChecks(st, audit, depts, households, outcomes, runner, filepath.Join(cfg.DataDir, "uploads"), now)
 	h, err := api.New(api.Services{
 		Sessions:      sessions,
 		Accounts:      service.NewAccounts(st, hasher, audit, regions, depts, now),

@@ -61,29 +61,12 @@ type Responsibility struct {
 // liaison on its own only (403 otherwise, audited), others only to read.
 // An unknown department is not found.
 func (s *Confirmations) department(ctx context.Context, actor access.Actor, code string, write bool) (*Responsibility, error) {
-	deny := func(msg string) error {
-		if err := s.audit.Record(ctx, actor, Entry{Action: "access.denied", ObjectType: "department", ObjectID: code,
-			Result: ResultDenied, Reason: msg}); err != nil {
-			return apperr.Wrap(err, "audit denied access")
-		}
-		return apperr.New(apperr.Forbidden, msg)
-	}
-	switch {
-	case actor.Role == access.Department && actor.Scope.Department != code:
-		return nil, deny("只能查看和核实本部门负责的字段")
-	case actor.Role != access.Department && write:
-		return nil, deny("只有本部门的联络员才能确认、更正或提出异议")
-	}
-	ds, err := s.departments.List(ctx)
+	d, err := s.departments.Access(ctx, s.audit, actor, code, write)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(ds, func(d store.Department) bool { return d.Code == code })
-	if i < 0 {
-		return nil, apperr.NotFoundf("部门")
-	}
 	fields, _ := departments.Responsibilities(code)
-	return &Responsibility{Code: code, Name: ds[i].Name, Fields: fields}, nil
+	return &Responsibility{Code: code, Name: d.Name, Fields: fields}, nil
 }
 
 // PendingCount is how many of its fields a liaison still has to confirm in

@@ -43,6 +43,7 @@ const (
 type CrossChecks struct {
 	store      *store.Store
 	audit      *AuditLog
+	depts      *Departments
 	households *Households
 	outcomes   *Outcomes
 	jobs       *jobs.Runner
@@ -55,8 +56,8 @@ type CrossChecks struct {
 
 // NewCrossChecks builds the service and registers its job with the runner.
 // Uploaded files are kept under dir until their job ends.
-func NewCrossChecks(st *store.Store, a *AuditLog, h *Households, o *Outcomes, r *jobs.Runner, dir string, now func() time.Time) *CrossChecks {
-	s := &CrossChecks{store: st, audit: a, households: h, outcomes: o, jobs: r, now: now, dir: dir}
+func NewCrossChecks(st *store.Store, a *AuditLog, d *Departments, h *Households, o *Outcomes, r *jobs.Runner, dir string, now func() time.Time) *CrossChecks {
+	s := &CrossChecks{store: st, audit: a, depts: d, households: h, outcomes: o, jobs: r, now: now, dir: dir}
 	// Not restartable: the upload may be gone, and the liaison should see
 	// that the import failed (nothing of it was written) and upload again.
 	r.Register(jobs.Kind{Name: DeptImportJob, Run: s.runImport})
@@ -77,15 +78,6 @@ func (s *CrossChecks) Recover(ctx context.Context) error {
 	return nil
 }
 
-// departmentAccess: a liaison works on its own department only; the
-// district reads and acts for every department.
-func departmentAccess(actor access.Actor, dept string) error {
-	if actor.Role == access.Department && actor.Scope.Department != dept {
-		return apperr.New(apperr.Forbidden, "只能处理本部门的数据")
-	}
-	return nil
-}
-
 // Datasets lists a department's datasets.
 func (s *CrossChecks) Datasets(ctx context.Context, actor access.Actor, dept string) ([]crosscheck.Dataset, error) {
 	if err := s.knownDepartment(ctx, actor, dept); err != nil {
@@ -94,20 +86,11 @@ func (s *CrossChecks) Datasets(ctx context.Context, actor access.Actor, dept str
 	return crosscheck.OfDepartment(dept), nil
 }
 
+// knownDepartment: a liaison works on its own department only; the
+// district reads and imports for every department.
 func (s *CrossChecks) knownDepartment(ctx context.Context, actor access.Actor, dept string) error {
-	if err := departmentAccess(actor, dept); err != nil {
-		return err
-	}
-	ds, err := s.store.Departments(ctx)
-	if err != nil {
-		return err
-	}
-	for _, d := range ds {
-		if d.Code == dept {
-			return nil
-		}
-	}
-	return apperr.NotFoundf("部门")
+	_, err := s.depts.Access(ctx, s.audit, actor, dept, false)
+	return err
 }
 
 func (s *CrossChecks) dataset(ctx context.Context, actor access.Actor, dept, code string) (crosscheck.Dataset, error) {

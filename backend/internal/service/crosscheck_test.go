@@ -36,7 +36,7 @@ func newCrossFixture(t *testing.T, st *store.Store) *crossFixture {
 	t.Helper()
 	f := newOutcomeFixture(t, st)
 	audit := service.NewAuditLog(st, time.Now, localdate.Shanghai)
-	cc := service.NewCrossChecks(st, audit, f.households, f.outcomes, f.runner, t.TempDir(), time.Now)
+	cc := service.NewCrossChecks(st, audit, service.NewDepartments(st), f.households, f.outcomes, f.runner, t.TempDir(), time.Now)
 	return &crossFixture{outcomeFixture: f, cc: cc, police: liaison("police")}
 }
 

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/departments"
 	"jingzhun/internal/store"
@@ -20,6 +21,37 @@ func NewDepartments(st *store.Store) *Departments { return &Departments{store: s
 func (d *Departments) List(ctx context.Context) ([]store.Department, error) {
 	ds, err := d.store.Departments(ctx)
 	return ds, apperr.Wrap(err, "list departments")
+}
+
+// Access checks that an actor may work on a department's lists and returns
+// the department: a liaison on its own only (403 otherwise, audited); the
+// other roles only to read unless anyone may act (write false). An unknown
+// department is not found. The confirmations and the register imports both
+// go through it.
+func (d *Departments) Access(ctx context.Context, audit *AuditLog, actor access.Actor, code string, write bool) (store.Department, error) {
+	deny := func(msg string) error {
+		if err := audit.Record(ctx, actor, Entry{Action: "access.denied", ObjectType: "department", ObjectID: code,
+			Result: ResultDenied, Reason: msg}); err != nil {
+			return apperr.Wrap(err, "audit denied access")
+		}
+		return apperr.New(apperr.Forbidden, msg)
+	}
+	switch {
+	case actor.Role == access.Department && actor.Scope.Department != code:
+		return store.Department{}, deny("只能查看和处理本部门负责的数据")
+	case actor.Role != access.Department && write:
+		return store.Department{}, deny("只有本部门的联络员才能确认、更正或提出异议")
+	}
+	ds, err := d.List(ctx)
+	if err != nil {
+		return store.Department{}, err
+	}
+	for _, x := range ds {
+		if x.Code == code {
+			return x, nil
+		}
+	}
+	return store.Department{}, apperr.NotFoundf("部门")
 }
 
 // Exists reports whether a department code is known.
