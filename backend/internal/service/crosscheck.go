@@ -19,6 +19,7 @@ import (
 	"jingzhun/internal/auth"
 	"jingzhun/internal/crosscheck"
 	"jingzhun/internal/jobs"
+	"jingzhun/internal/localdate"
 	"jingzhun/internal/register"
 	"jingzhun/internal/store"
 )
@@ -304,7 +305,7 @@ func (s *CrossChecks) importFile(ctx context.Context, imp *store.DeptImport, pat
 	if same != nil {
 		imp.Status, imp.SameAs = store.ImportUnchanged, &same.ID
 		imp.Matched, imp.Unmatched = same.Matched, same.Unmatched
-		imp.Message = fmt.Sprintf("该文件已于 %s 导入（第 %d 次导入），本次未作任何改动。", same.CreatedAt.Format("2006-01-02 15:04"), same.ID)
+		imp.Message = fmt.Sprintf("该文件已于 %s 导入（导入编号 %d），本次未作任何改动。", same.CreatedAt.In(localdate.Shanghai).Format("2006-01-02 15:04"), same.ID)
 		return nil
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
