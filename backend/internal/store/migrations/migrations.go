@@ -33,6 +33,7 @@ var All = []Migration{
 	{7, "confirmations: village table, departments' field confirmations", m0007Confirmations},
 	{8, "cross-checks: department register imports, their records and problems, discrepancies", m0008Crosscheck},
 	{9, "sign-in: TOTP secrets sealed at rest, their key version", m0009MFASealed},
+	{10, "review: stage deadlines, village lists, cases, records, notices, reports", m0010Review},
 }
 
 type schemaMigration struct {
