@@ -22,6 +22,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.NotFound:               http.StatusNotFound,
 	apperr.VersionConflict:        http.StatusConflict,
 	apperr.Conflict:               http.StatusConflict,
+	apperr.ConditionUnmet:         http.StatusConflict,
 	apperr.UsernameTaken:          http.StatusConflict,
 	apperr.PayloadTooLarge:        http.StatusRequestEntityTooLarge,
 	apperr.InvalidEnvelope:        http.StatusBadRequest,

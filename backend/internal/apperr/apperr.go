@@ -22,6 +22,7 @@ const (
 	NotFound               Code = "not_found"                // missing or out of scope
 	VersionConflict        Code = "version_conflict"         // stale version
 	Conflict               Code = "conflict"                 // state forbids it (duplicate, moved on)
+	ConditionUnmet         Code = "condition_unmet"          // a stage condition does not hold yet: details say which
 	UsernameTaken          Code = "username_taken"
 	PayloadTooLarge        Code = "payload_too_large"
 	InvalidEnvelope        Code = "invalid_envelope"  // an evaluation request that is not an envelope at all

@@ -57,28 +57,18 @@ func (s *Attachments) Add(ctx context.Context, actor access.Actor, f NewFile) (*
 	if f.MemberID != nil && !slices.ContainsFunc(h.Members, func(m register.Member) bool { return m.ID == *f.MemberID }) {
 		ds = append(ds, apperr.Detail{Field: "member_id", Message: "该成员不属于本户"})
 	}
-	if len(f.Content) == 0 {
-		ds = append(ds, apperr.Detail{Field: "file", Message: "文件是空的"})
+	file, problems, err := checkUpload(f.FileName, f.Content, s.limit)
+	if err != nil {
+		return nil, err
 	}
-	if int64(len(f.Content)) > s.limit {
-		return nil, apperr.New(apperr.PayloadTooLarge, fmt.Sprintf("文件超过上限 %d MB", s.limit>>20))
-	}
-	ctype := http.DetectContentType(f.Content)
-	ext, ok := allowedTypes[ctype]
-	if len(f.Content) > 0 && !ok {
-		ds = append(ds, apperr.Detail{Field: "file", Message: "只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）"})
-	}
-	if len(ds) > 0 {
+	if ds = append(ds, problems...); len(ds) > 0 {
 		return nil, apperr.Invalid(ds...)
 	}
-	name := strings.TrimSuffix(filepath.Base(strings.ReplaceAll(f.FileName, "\\", "/")), filepath.Ext(f.FileName))
-	name = truncate(strings.TrimSpace(name), 150)
-	if name == "" || name == "." {
-		name = register.Label("attachment_kind", f.Kind)
+	if file.Name == "" {
+		file.Name = register.Label("attachment_kind", f.Kind) + file.Ext
 	}
-	sum := sha256.Sum256(f.Content)
-	a := &store.Attachment{HouseholdID: h.ID, MemberID: f.MemberID, Kind: f.Kind, FileName: name + ext,
-		ContentType: ctype, Size: int64(len(f.Content)), SHA256: hex.EncodeToString(sum[:]), Content: f.Content,
+	a := &store.Attachment{HouseholdID: h.ID, MemberID: f.MemberID, Kind: f.Kind, FileName: file.Name,
+		ContentType: file.ContentType, Size: int64(len(f.Content)), SHA256: file.SHA256, Content: f.Content,
 		CreatedAt: s.now().UTC(), CreatedBy: actor.Username}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.AddAttachment(ctx, a); err != nil {
@@ -121,4 +111,39 @@ func (s *Attachments) Delete(ctx context.Context, actor access.Actor, id int64) 
 		return s.audit.Record(ctx, actor, Entry{Action: "household.attachment_delete", ObjectType: "household",
 			ObjectID: strconv.FormatInt(a.HouseholdID, 10), Changes: []Change{{Field: "attachment", Before: a.FileName}}})
 	}), "delete attachment")
+}
+
+// checkedFile is an upload that passed checkUpload: its safe name (empty
+// when the client's name held nothing usable; Ext is then the extension to
+// add to a fallback), real type and digest.
+type checkedFile struct {
+	Name, Ext, ContentType, SHA256 string
+}
+
+// checkUpload checks an upload's size and real type (PDF, JPEG or PNG, by
+// content, never by name) and makes its stored name from the client's,
+// with the extension of the real type. Field problems come back as details
+// for the "file" field; a file over the limit is an error of its own.
+func checkUpload(fileName string, content []byte, limit int64) (checkedFile, []apperr.Detail, error) {
+	var ds []apperr.Detail
+	if len(content) == 0 {
+		ds = append(ds, apperr.Detail{Field: "file", Message: "文件是空的"})
+	}
+	if int64(len(content)) > limit {
+		return checkedFile{}, nil, apperr.New(apperr.PayloadTooLarge, fmt.Sprintf("文件超过上限 %d MB", limit>>20))
+	}
+	ctype := http.DetectContentType(content)
+	ext, ok := allowedTypes[ctype]
+	if len(content) > 0 && !ok {
+		ds = append(ds, apperr.Detail{Field: "file", Message: "只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）"})
+	}
+	name := strings.TrimSuffix(filepath.Base(strings.ReplaceAll(fileName, "\\", "/")), filepath.Ext(fileName))
+	name = truncate(strings.TrimSpace(name), 150)
+	out := checkedFile{Ext: ext, ContentType: ctype}
+	if name != "" && name != "." {
+		out.Name = name + ext
+	}
+	sum := sha256.Sum256(content)
+	out.SHA256 = hex.EncodeToString(sum[:])
+	return out, ds, nil
 }

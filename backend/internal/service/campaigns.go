@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -16,6 +17,7 @@ import (
 	"jingzhun/internal/localdate"
 	"jingzhun/internal/rules"
 	"jingzhun/internal/store"
+	"jingzhun/internal/workflow"
 )
 
 // RecomputeJob is the kind of the background job that recomputes a
@@ -62,13 +64,34 @@ func (s *Campaigns) Ensure(ctx context.Context) error {
 			}
 		}
 		cs, err := s.store.Campaigns(ctx)
-		if err != nil || len(cs) > 0 {
+		if err != nil {
 			return err
 		}
+		for _, c := range cs {
+			// Campaigns made before the review procedure existed get the
+			// 2017 deadlines, shifted to their year.
+			due, err := s.store.CampaignDeadlines(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if len(due) == 0 {
+				if err := s.store.SaveCampaignDeadlines(ctx, c.ID, deadlineRows(shiftDeadlines(Deadlines2017(), c.CampaignYear))); err != nil {
+					return err
+				}
+			}
+		}
+		if len(cs) > 0 {
+			return nil
+		}
 		p := rules.Panlong2017()
-		return s.store.CreateCampaign(ctx, &store.Campaign{Name: FirstCampaignName, CampaignYear: p.CampaignYear,
+		c := &store.Campaign{Name: FirstCampaignName, CampaignYear: p.CampaignYear,
 			IncomeYear: p.IncomeYear, PovertyLine: p.PovertyLine, VehicleValueLimit: p.VehicleValueLimit,
-			ReferenceDate: p.ReferenceDate, Active: true, CreatedBy: "system", UpdatedBy: "system"})
+			ReferenceDate: p.ReferenceDate, Active: true, ReportPhone: DefaultReportPhone, SupervisorUnit: DefaultSupervisorUnit,
+			CreatedBy: "system", UpdatedBy: "system"}
+		if err := s.store.CreateCampaign(ctx, c); err != nil {
+			return err
+		}
+		return s.store.SaveCampaignDeadlines(ctx, c.ID, deadlineRows(Deadlines2017()))
 	}), "seed campaigns")
 }
 
@@ -93,6 +116,10 @@ type CampaignChange struct {
 	PovertyLine       *decimal.Decimal
 	VehicleValueLimit *decimal.Decimal
 	ReferenceDate     *localdate.Date
+	ReportPhone       *string
+	SupervisorUnit    *string
+	// Deadlines replaces the stage deadlines when not nil (every stage 1–14).
+	Deadlines map[workflow.Stage]localdate.Date
 }
 
 // Update changes a campaign's name or parameters (versioned, audited). A
@@ -140,10 +167,32 @@ func (s *Campaigns) Update(ctx context.Context, actor access.Actor, id int64, ch
 		if ch.ReferenceDate != nil {
 			c.ReferenceDate = *ch.ReferenceDate
 		}
-		if ds := campaignProblems(c); len(ds) > 0 {
+		if ch.ReportPhone != nil {
+			c.ReportPhone = strings.TrimSpace(*ch.ReportPhone)
+		}
+		if ch.SupervisorUnit != nil {
+			c.SupervisorUnit = strings.TrimSpace(*ch.SupervisorUnit)
+		}
+		ds := campaignProblems(c)
+		ds = append(ds, deadlineProblems(ch.Deadlines)...)
+		if len(ds) > 0 {
 			return apperr.Invalid(ds...)
 		}
 		changes := campaignChanges(&before, c)
+		if ch.Deadlines != nil {
+			old, err := s.store.CampaignDeadlines(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			for st, d := range ch.Deadlines {
+				if old[int(st)] != d {
+					changes = append(changes, Change{Field: "deadline." + st.Key(), Before: old[int(st)].String(), After: d.String()})
+				}
+			}
+			if err := s.store.SaveCampaignDeadlines(ctx, c.ID, deadlineRows(ch.Deadlines)); err != nil {
+				return err
+			}
+		}
 		if len(changes) == 0 {
 			return nil
 		}
@@ -215,6 +264,8 @@ func campaignChanges(a, b *store.Campaign) []Change {
 	add("poverty_line", a.PovertyLine.String(), b.PovertyLine.String(), a.PovertyLine.Equal(b.PovertyLine))
 	add("vehicle_value_limit", a.VehicleValueLimit.String(), b.VehicleValueLimit.String(), a.VehicleValueLimit.Equal(b.VehicleValueLimit))
 	add("reference_date", a.ReferenceDate.String(), b.ReferenceDate.String(), a.ReferenceDate == b.ReferenceDate)
+	add("report_phone", a.ReportPhone, b.ReportPhone, a.ReportPhone == b.ReportPhone)
+	add("supervisor_unit", a.SupervisorUnit, b.SupervisorUnit, a.SupervisorUnit == b.SupervisorUnit)
 	return cs
 }
 
@@ -384,4 +435,177 @@ func (s *Campaigns) SetPovertyLine(ctx context.Context, actor access.Actor, year
 		return nil, apperr.Wrap(err, "set poverty line")
 	}
 	return l, nil
+}
+
+// The notice's customary contacts for the first campaign: 12317 is the
+// national poverty-alleviation supervision hotline (扶贫监督举报电话).
+const (
+	DefaultReportPhone    = "12317"
+	DefaultSupervisorUnit = "盘龙区纪委监委、区扶贫办"
+)
+
+// Deadlines2017 are the deadlines of workflow.md (盘政办通〔2017〕99号 (八)).
+// The last stage's date is when entry into the national system opens.
+func Deadlines2017() map[workflow.Stage]localdate.Date {
+	d := func(m, day int) localdate.Date { return localdate.Date{Year: 2017, Month: time.Month(m), Day: day} }
+	out := map[workflow.Stage]localdate.Date{}
+	for st := workflow.Analysis; st <= workflow.VillageNotice; st++ {
+		out[st] = d(6, 30)
+	}
+	out[workflow.Representatives], out[workflow.StreetReview], out[workflow.StreetNotice] = d(7, 10), d(7, 10), d(7, 10)
+	out[workflow.DistrictConfirm], out[workflow.Announced], out[workflow.Recorded] = d(7, 15), d(7, 20), d(7, 31)
+	return out
+}
+
+// shiftDeadlines moves deadlines to another year, same month and day.
+func shiftDeadlines(due map[workflow.Stage]localdate.Date, year int) map[workflow.Stage]localdate.Date {
+	out := make(map[workflow.Stage]localdate.Date, len(due))
+	for st, d := range due {
+		out[st] = localdate.Date{Year: year, Month: d.Month, Day: d.Day}
+	}
+	return out
+}
+
+func deadlineRows(due map[workflow.Stage]localdate.Date) map[int]localdate.Date {
+	out := make(map[int]localdate.Date, len(due))
+	for st, d := range due {
+		out[int(st)] = d
+	}
+	return out
+}
+
+// deadlineProblems checks a full set of deadlines: every stage, each not
+// before the one of the stage before it.
+func deadlineProblems(due map[workflow.Stage]localdate.Date) []apperr.Detail {
+	if due == nil {
+		return nil
+	}
+	var ds []apperr.Detail
+	var prev localdate.Date
+	for _, st := range workflow.All() {
+		d, ok := due[st]
+		if !ok || !interchange.ValidDate(d) {
+			ds = append(ds, apperr.Detail{Field: "deadlines." + st.Key(), Message: "请填写「" + st.Label() + "」阶段的截止日期"})
+			continue
+		}
+		if !prev.IsZero() && d.Before(prev) {
+			ds = append(ds, apperr.Detail{Field: "deadlines." + st.Key(), Message: "「" + st.Label() + "」的截止日期不能早于前一阶段"})
+		}
+		prev = d
+	}
+	for st := range due {
+		if !st.Valid() {
+			ds = append(ds, apperr.Detail{Field: "deadlines", Message: "未知的阶段"})
+		}
+	}
+	return ds
+}
+
+// Deadlines reads a campaign's stage deadlines.
+func (s *Campaigns) Deadlines(ctx context.Context, id int64) (map[workflow.Stage]localdate.Date, error) {
+	rows, err := s.store.CampaignDeadlines(ctx, id)
+	if err != nil {
+		return nil, apperr.Wrap(err, "deadlines")
+	}
+	out := make(map[workflow.Stage]localdate.Date, len(rows))
+	for st, d := range rows {
+		out[workflow.Stage(st)] = d
+	}
+	return out, nil
+}
+
+// NewCampaign is a campaign the district creates.
+type NewCampaign struct {
+	Name              string
+	CampaignYear      int
+	IncomeYear        int
+	PovertyLine       *decimal.Decimal // nil: the line recorded for the income year
+	VehicleValueLimit decimal.Decimal
+	ReferenceDate     localdate.Date
+	ReportPhone       string
+	SupervisorUnit    string
+	Deadlines         map[workflow.Stage]localdate.Date
+}
+
+// Create makes a campaign the active one (the one before it is finished),
+// saves its deadlines, opens a village list for every administrative
+// village with a case for every household, and starts computing its
+// outcomes in the background.
+func (s *Campaigns) Create(ctx context.Context, actor access.Actor, in NewCampaign) (*store.Campaign, *store.Job, error) {
+	c := &store.Campaign{Name: strings.TrimSpace(in.Name), CampaignYear: in.CampaignYear, IncomeYear: in.IncomeYear,
+		VehicleValueLimit: in.VehicleValueLimit, ReferenceDate: in.ReferenceDate, Active: true,
+		ReportPhone: strings.TrimSpace(in.ReportPhone), SupervisorUnit: strings.TrimSpace(in.SupervisorUnit),
+		CreatedBy: actor.Username, UpdatedBy: actor.Username}
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if in.PovertyLine != nil {
+			c.PovertyLine = *in.PovertyLine
+		} else if l, err := s.store.PovertyLineOf(ctx, in.IncomeYear); err != nil {
+			return err
+		} else if l != nil {
+			c.PovertyLine = l.Line
+		}
+		ds := campaignProblems(c)
+		if in.Deadlines == nil {
+			ds = append(ds, apperr.Detail{Field: "deadlines", Message: "请填写每个阶段的截止日期"})
+		}
+		ds = append(ds, deadlineProblems(in.Deadlines)...)
+		if len(ds) > 0 {
+			return apperr.Invalid(ds...)
+		}
+		cs, err := s.store.Campaigns(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range cs {
+			if o.CampaignYear == c.CampaignYear && o.Name == c.Name {
+				return apperr.Invalid(apperr.Detail{Field: "name", Message: "已有同名的同年度批次"})
+			}
+		}
+		if err := s.store.DeactivateCampaigns(ctx); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := s.store.CreateCampaign(ctx, c); err != nil {
+			return err
+		}
+		if err := s.store.SaveCampaignDeadlines(ctx, c.ID, deadlineRows(in.Deadlines)); err != nil {
+			return err
+		}
+		n, err := s.store.OpenVillageLists(ctx, c.ID, actor.Username, now)
+		if err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, actor, Entry{Action: "campaign.create", ObjectType: "campaign", ObjectID: strconv.FormatInt(c.ID, 10),
+			Changes: campaignChanges(&store.Campaign{}, c), Reason: fmt.Sprintf("开启村级名单 %d 个", n)})
+	})
+	if err != nil {
+		return nil, nil, apperr.Wrap(err, "create campaign")
+	}
+	j, err := s.startRecompute(ctx, actor, c.ID, "", "")
+	if err != nil {
+		return c, nil, err
+	}
+	return c, j, nil
+}
+
+// OpenLists opens the village lists a campaign lacks (all of them for a
+// campaign made before the procedure; a village added since).
+func (s *Campaigns) OpenLists(ctx context.Context, actor access.Actor, id int64) (int, error) {
+	var n int
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		c, err := s.store.CampaignByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !c.Active {
+			return apperr.New(apperr.Conflict, "该批次已结束")
+		}
+		if n, err = s.store.OpenVillageLists(ctx, c.ID, actor.Username, s.now().UTC()); err != nil || n == 0 {
+			return err
+		}
+		return s.audit.Record(ctx, actor, Entry{Action: "campaign.open_lists", ObjectType: "campaign", ObjectID: strconv.FormatInt(c.ID, 10),
+			Reason: fmt.Sprintf("开启村级名单 %d 个", n)})
+	})
+	return n, apperr.Wrap(err, "open lists")
 }

@@ -96,6 +96,9 @@ func (s *Households) Create(ctx context.Context, actor access.Actor, h *register
 		return nil, apperr.Invalid(ds...)
 	}
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := HouseholdEditable(ctx, s.store, h.VillageCode); err != nil {
+			return err
+		}
 		if err := s.codeFree(ctx, h); err != nil {
 			return err
 		}
@@ -170,6 +173,11 @@ func (s *Households) Update(ctx context.Context, actor access.Actor, h *register
 		if err := s.checkPlace(ctx, actor, h); err != nil {
 			return err
 		}
+		for _, v := range []string{before.VillageCode, h.VillageCode} {
+			if err := HouseholdEditable(ctx, s.store, v); err != nil {
+				return err
+			}
+		}
 		if ds := register.Validate(h, localdate.Today(s.now())); len(ds) > 0 {
 			return apperr.Invalid(ds...)
 		}
@@ -222,6 +230,13 @@ func (s *Households) Delete(ctx context.Context, actor access.Actor, id, version
 		return apperr.Invalid(apperr.Detail{Field: "reason", Message: "请填写删除原因"})
 	}
 	return apperr.Wrap(s.store.InTx(ctx, func(ctx context.Context) error {
+		h, err := s.store.Household(ctx, actor.Scope, id)
+		if err != nil {
+			return err
+		}
+		if err := HouseholdEditable(ctx, s.store, h.VillageCode); err != nil {
+			return err
+		}
 		if err := s.store.DeleteHousehold(ctx, actor.Scope, id, version, actor.Username, s.now().UTC()); err != nil {
 			return err
 		}
@@ -298,6 +313,13 @@ func (s *Households) TransferMember(ctx context.Context, actor access.Actor, t T
 			return err
 		}
 		to, err := s.store.Household(ctx, actor.Scope, t.ToHouseholdID)
+		if err == nil {
+			for _, v := range []string{from.VillageCode, to.VillageCode} {
+				if err := HouseholdEditable(ctx, s.store, v); err != nil {
+					return err
+				}
+			}
+		}
 		if err != nil {
 			return err
 		}

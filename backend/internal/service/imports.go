@@ -136,7 +136,15 @@ func (s *Imports) Import(ctx context.Context, actor access.Actor, fileName strin
 		return rep, ErrImportRejected
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		checked := map[string]bool{}
 		for _, h := range news {
+			if !checked[h.VillageCode] {
+				// A village whose list is past public review takes no new household.
+				if err := HouseholdEditable(ctx, s.store, h.VillageCode); err != nil {
+					return err
+				}
+				checked[h.VillageCode] = true
+			}
 			h.CreatedBy, h.UpdatedBy = actor.Username, actor.Username
 			if err := s.store.CreateHousehold(ctx, h); err != nil {
 				return err

@@ -104,7 +104,17 @@ func (s *Outcomes) recompute(ctx context.Context, c *store.Campaign, householdID
 				o.ChangedInputs = string(b)
 			}
 		}
-		return s.store.SaveOutcome(ctx, o)
+		if err := s.store.SaveOutcome(ctx, o); err != nil {
+			return err
+		}
+		// A proposal made on another computed outcome is flagged, never
+		// changed: the check team accepts the new outcome or keeps its
+		// proposal with a reason (workflow.md, Cases).
+		if before == nil || before.Outcome == o.Outcome {
+			return nil
+		}
+		_, err = s.store.FlagCases(ctx, c.ID, h.ID, o.Outcome)
+		return err
 	})
 }
 

@@ -23,6 +23,8 @@ type Campaign struct {
 	VehicleValueLimit decimal.Decimal
 	ReferenceDate     localdate.Date
 	Active            bool
+	ReportPhone       string // 举报电话 printed on notices
+	SupervisorUnit    string // 监督单位 printed on notices
 	Version           int64
 	CreatedAt         time.Time
 	CreatedBy         string
@@ -76,6 +78,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 	res := s.conn(ctx).Model(&Campaign{}).Where("id = ? AND version = ?", c.ID, c.Version).Updates(map[string]any{
 		"name": c.Name, "campaign_year": c.CampaignYear, "income_year": c.IncomeYear, "poverty_line": c.PovertyLine,
 		"vehicle_value_limit": c.VehicleValueLimit, "reference_date": c.ReferenceDate,
+		"report_phone": c.ReportPhone, "supervisor_unit": c.SupervisorUnit,
 		"version": c.Version + 1, "updated_at": c.UpdatedAt, "updated_by": c.UpdatedBy,
 	})
 	if res.Error != nil {
@@ -86,4 +89,10 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *Campaign) error {
 	}
 	c.Version++
 	return nil
+}
+
+// DeactivateCampaigns finishes every campaign: a new one is about to become
+// the active one.
+func (s *Store) DeactivateCampaigns(ctx context.Context) error {
+	return s.conn(ctx).Model(&Campaign{}).Where("active = ?", true).Update("active", false).Error
 }
