@@ -1,6 +1,9 @@
 package api
 
 import (
+	"jingzhun/internal/apperr"
+	"jingzhun/internal/workflow"
+	"mime"
 	"net/http"
 	"time"
 
@@ -22,6 +25,8 @@ type CampaignDTO struct {
 	VehicleValueLimit string    `json:"vehicle_value_limit" example:"30000.00"`
 	ReferenceDate     string    `json:"reference_date" example:"2017-06-30"`
 	Active            bool      `json:"active"`
+	ReportPhone       string    `json:"report_phone" example:"12317"`
+	SupervisorUnit    string    `json:"supervisor_unit" example:"盘龙区纪委监委、区扶贫办"`
 	Version           int64     `json:"version"`
 	UpdatedAt         time.Time `json:"updated_at"`
 	UpdatedBy         string    `json:"updated_by"`
@@ -30,7 +35,7 @@ type CampaignDTO struct {
 func campaignDTO(c *store.Campaign) CampaignDTO {
 	return CampaignDTO{ID: c.ID, Name: c.Name, CampaignYear: c.CampaignYear, IncomeYear: c.IncomeYear,
 		PovertyLine: c.PovertyLine.StringFixed(2), VehicleValueLimit: c.VehicleValueLimit.StringFixed(2),
-		ReferenceDate: c.ReferenceDate.String(), Active: c.Active, Version: c.Version, UpdatedAt: c.UpdatedAt, UpdatedBy: c.UpdatedBy}
+		ReferenceDate: c.ReferenceDate.String(), Active: c.Active, ReportPhone: c.ReportPhone, SupervisorUnit: c.SupervisorUnit, Version: c.Version, UpdatedAt: c.UpdatedAt, UpdatedBy: c.UpdatedBy}
 }
 
 // CampaignPatch changes a campaign; absent fields stay. Amounts are decimal
@@ -43,6 +48,26 @@ type CampaignPatch struct {
 	PovertyLine       *decimal.Decimal `json:"poverty_line" swaggertype:"string" example:"3000.00"`
 	VehicleValueLimit *decimal.Decimal `json:"vehicle_value_limit" swaggertype:"string" example:"30000"`
 	ReferenceDate     *localdate.Date  `json:"reference_date" swaggertype:"string" example:"2017-06-30"`
+	ReportPhone       *string          `json:"report_phone"`
+	SupervisorUnit    *string          `json:"supervisor_unit"`
+	// Deadlines by stage key, every stage (analysis … recorded).
+	Deadlines map[string]localdate.Date `json:"deadlines" swaggertype:"object,string" example:"analysis:2017-06-30"`
+}
+
+// deadlineMap reads deadlines keyed by stage key.
+func deadlineMap(in map[string]localdate.Date) (map[workflow.Stage]localdate.Date, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := make(map[workflow.Stage]localdate.Date, len(in))
+	for k, d := range in {
+		st, ok := workflow.ParseStage(k)
+		if !ok {
+			return nil, apperr.Invalid(apperr.Detail{Field: "deadlines." + k, Message: "未知的阶段"})
+		}
+		out[st] = d
+	}
+	return out, nil
 }
 
 // CampaignUpdated is the edited campaign and, when a parameter changed, the
@@ -130,9 +155,15 @@ func (s *Server) updateCampaign(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
+	due, err := deadlineMap(in.Deadlines)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
 	cp, j, err := s.Campaigns.Update(c.Request.Context(), actor(c), id, service.CampaignChange{Version: in.Version, Name: in.Name,
 		CampaignYear: in.CampaignYear, IncomeYear: in.IncomeYear, PovertyLine: in.PovertyLine,
-		VehicleValueLimit: in.VehicleValueLimit, ReferenceDate: in.ReferenceDate})
+		VehicleValueLimit: in.VehicleValueLimit, ReferenceDate: in.ReferenceDate, ReportPhone: in.ReportPhone,
+		SupervisorUnit: in.SupervisorUnit, Deadlines: due})
 	if err != nil {
 		fail(c, s.log, err)
 		return
@@ -179,4 +210,129 @@ func (s *Server) recomputeCampaign(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, jobDTO(&service.JobStatus{Job: *j}))
+}
+
+// NewCampaignRequest creates a campaign. Without poverty_line the line
+// recorded for the income year is used. Deadlines by stage key, all 14.
+type NewCampaignRequest struct {
+	Name              string                    `json:"name" example:"2018年动态管理"`
+	CampaignYear      int                       `json:"campaign_year" example:"2018"`
+	IncomeYear        int                       `json:"income_year" example:"2017"`
+	PovertyLine       *decimal.Decimal          `json:"poverty_line" swaggertype:"string" example:"3335.00"`
+	VehicleValueLimit decimal.Decimal           `json:"vehicle_value_limit" swaggertype:"string" example:"30000"`
+	ReferenceDate     localdate.Date            `json:"reference_date" swaggertype:"string" example:"2018-06-30"`
+	ReportPhone       string                    `json:"report_phone" example:"12317"`
+	SupervisorUnit    string                    `json:"supervisor_unit"`
+	Deadlines         map[string]localdate.Date `json:"deadlines" swaggertype:"object,string" example:"analysis:2018-06-30"`
+}
+
+// createCampaign godoc
+//
+//	@Summary		Create a campaign: it becomes the active one and opens a village list for every village
+//	@Description	The campaign before it is finished (read-only). Every household gets a case; its outcomes are computed in the background (the job is returned). Audited.
+//	@Tags			campaigns
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			body	body		NewCampaignRequest	true	"campaign"
+//	@Success		201		{object}	CampaignUpdated
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/campaigns [post]
+func (s *Server) createCampaign(c *gin.Context) {
+	var in NewCampaignRequest
+	if err := bindJSON(c, s.opt.BodyLimit, &in); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	due, err := deadlineMap(in.Deadlines)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	cp, j, err := s.Campaigns.Create(c.Request.Context(), actor(c), service.NewCampaign{Name: in.Name, CampaignYear: in.CampaignYear,
+		IncomeYear: in.IncomeYear, PovertyLine: in.PovertyLine, VehicleValueLimit: in.VehicleValueLimit, ReferenceDate: in.ReferenceDate,
+		ReportPhone: in.ReportPhone, SupervisorUnit: in.SupervisorUnit, Deadlines: due})
+	if err != nil && cp == nil {
+		fail(c, s.log, err)
+		return
+	}
+	out := CampaignUpdated{Campaign: campaignDTO(cp)}
+	if j != nil {
+		d := jobDTO(&service.JobStatus{Job: *j})
+		out.Job = &d
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+// OpenedLists says how many village lists were opened.
+type OpenedLists struct {
+	Opened int `json:"opened"`
+}
+
+// openCampaignLists godoc
+//
+//	@Summary	Open the village lists the active campaign lacks (a village added since)
+//	@Tags		campaigns
+//	@Produce	json
+//	@Security	Bearer
+//	@Param		id	path		int	true	"campaign id"
+//	@Success	200	{object}	OpenedLists
+//	@Failure	409	{object}	ErrorBody
+//	@Router		/campaigns/{id}/open-lists [post]
+func (s *Server) openCampaignLists(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	n, err := s.Campaigns.OpenLists(c.Request.Context(), actor(c), id)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	c.JSON(http.StatusOK, OpenedLists{Opened: n})
+}
+
+// nationalExport godoc
+//
+//	@Summary		Export for entry into the national poverty information system (全国扶贫开发信息系统)
+//	@Description	The households of the lists at stage 14 (recorded), full ID numbers: XLSX laid out like the household information form (households, members, income, conditions), CSV (one row per member), or a household-v1 list (JSON) with each household's proposal. District only; audited. May be made again.
+//	@Tags			campaigns
+//	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Produce		text/csv
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path	int		true	"campaign id"
+//	@Param			format	query	string	false	"xlsx (default), csv or json"
+//	@Param			street	query	string	false	"street code"
+//	@Param			village	query	string	false	"village code"
+//	@Success		200
+//	@Failure		404	{object}	ErrorBody
+//	@Failure		422	{object}	ErrorBody
+//	@Router			/campaigns/{id}/national-export [get]
+func (s *Server) nationalExport(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	cp, err := s.Campaigns.Get(c.Request.Context(), id)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	format := c.DefaultQuery("format", service.NationalXLSX)
+	ctype, name := service.NationalExportFile(format, cp.CampaignYear)
+	if ctype == "" {
+		fail(c, s.log, apperr.Invalid(apperr.Detail{Field: "format", Message: "格式应为 xlsx、csv 或 json"}))
+		return
+	}
+	c.Header("Content-Type", ctype)
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	err = s.NationalExport.Write(c.Request.Context(), actor(c), id, service.NationalExportFilter{Street: c.Query("street"), Village: c.Query("village")}, format, c.Writer)
+	if err != nil {
+		c.Header("Content-Disposition", "")
+		c.Header("Content-Type", "")
+		fail(c, s.log, err)
+	}
 }

@@ -48,7 +48,11 @@ type Services struct {
 	VillageFacts  *service.VillageFacts
 	Confirmations *service.Confirmations
 	CrossChecks   *service.CrossChecks
-	Evaluations   Evaluator
+	// The review procedure: village lists, cases, notices, reports, and the
+	// export for the national system.
+	VillageLists   *service.VillageLists
+	NationalExport *service.NationalExport
+	Evaluations    Evaluator
 }
 
 // Evaluator answers an evaluation envelope (the same function as the
@@ -131,6 +135,15 @@ var (
 	// Only a department's own liaison confirms, corrects or disputes its
 	// fields (the service refuses another department's code).
 	liaisons = []access.Role{access.Department}
+	// The review procedure (workflow.md): every stage's owner moves and
+	// records; the service checks the stage and role (workflow package).
+	listReaders = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District, access.Supervisor}
+	listMovers  = []access.Role{access.VillageOfficer, access.CheckTeam, access.Street, access.District}
+	sendBackers = []access.Role{access.CheckTeam, access.Street, access.District}
+	// Notices, reports and investigations: the check team (village notice)
+	// and the street (street notice).
+	noticeKeepers = []access.Role{access.CheckTeam, access.Street}
+	proposers     = []access.Role{access.CheckTeam}
 )
 
 // Routes is every /api/v1 route with its roles.
@@ -177,6 +190,24 @@ func Routes() []Route {
 		{Method: "GET", Path: "/campaigns/:id", Roles: householders, Handler: (*Server).getCampaign},
 		{Method: "PATCH", Path: "/campaigns/:id", Roles: districtOnly, Handler: (*Server).updateCampaign},
 		{Method: "POST", Path: "/campaigns/:id/recompute", Roles: recomputers, Handler: (*Server).recomputeCampaign},
+		{Method: "POST", Path: "/campaigns", Roles: districtOnly, Handler: (*Server).createCampaign},
+		{Method: "POST", Path: "/campaigns/:id/open-lists", Roles: districtOnly, Handler: (*Server).openCampaignLists},
+		{Method: "GET", Path: "/campaigns/:id/lists", Roles: listReaders, Handler: (*Server).campaignBoard},
+		{Method: "GET", Path: "/campaigns/:id/national-export", Roles: districtOnly, Handler: (*Server).nationalExport},
+		{Method: "GET", Path: "/village-lists/:id", Roles: listReaders, Handler: (*Server).getVillageList},
+		{Method: "POST", Path: "/village-lists/:id/move-on", Roles: listMovers, Handler: (*Server).moveVillageList},
+		{Method: "POST", Path: "/village-lists/:id/send-back", Roles: sendBackers, Handler: (*Server).sendBackVillageList},
+		{Method: "POST", Path: "/village-lists/:id/records", Roles: listMovers, Handler: (*Server).addListRecord},
+		{Method: "POST", Path: "/village-lists/:id/opinions/:oid/answer", Roles: proposers, Handler: (*Server).answerOpinion},
+		{Method: "POST", Path: "/village-lists/:id/files", Roles: listMovers, Handler: (*Server).uploadListFile},
+		{Method: "GET", Path: "/village-lists/:id/files/:fid", Roles: listReaders, Handler: (*Server).downloadListFile},
+		{Method: "POST", Path: "/village-lists/:id/notices", Roles: noticeKeepers, Handler: (*Server).postNotice},
+		{Method: "GET", Path: "/village-lists/:id/notice", Roles: listReaders, Handler: (*Server).getNotice},
+		{Method: "GET", Path: "/village-lists/:id/notice/export", Roles: listReaders, Handler: (*Server).exportNotice},
+		{Method: "POST", Path: "/village-lists/:id/reports", Roles: noticeKeepers, Handler: (*Server).addReport},
+		{Method: "POST", Path: "/village-lists/:id/reports/:rid/investigation", Roles: noticeKeepers, Handler: (*Server).investigateReport},
+		{Method: "POST", Path: "/cases/:id/proposal", Roles: proposers, Handler: (*Server).proposeCase},
+		{Method: "PUT", Path: "/cases/:id/recovery", Roles: noticeKeepers, Handler: (*Server).setCaseRecovery},
 		{Method: "GET", Path: "/campaigns/:id/outcomes", Roles: householdReaders, Handler: (*Server).listOutcomes},
 		{Method: "GET", Path: "/campaigns/:id/outcomes/export", Roles: householdReaders, Handler: (*Server).exportOutcomes},
 		{Method: "GET", Path: "/jobs/:id", Roles: jobReaders, Handler: (*Server).getJob},

@@ -492,6 +492,49 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The campaign before it is finished (read-only). Every household gets a case; its outcomes are computed in the background (the job is returned). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Create a campaign: it becomes the active one and opens a village list for every village",
+                "parameters": [
+                    {
+                        "description": "campaign",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.NewCampaignRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.CampaignUpdated"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
             }
         },
         "/campaigns/{id}": {
@@ -588,6 +631,166 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/lists": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Lists in the caller's scope with stage, deadline, overdue flag and case figures. Filters: street, village, stage (key).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "The village lists of a campaign (the board)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "stage key",
+                        "name": "stage",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.BoardDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/national-export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The households of the lists at stage 14 (recorded), full ID numbers: XLSX laid out like the household information form (households, members, income, conditions), CSV (one row per member), or a household-v1 list (JSON) with each household's proposal. District only; audited. May be made again.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "text/csv",
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Export for entry into the national poverty information system (全国扶贫开发信息系统)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "xlsx (default), csv or json",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/open-lists": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Open the village lists the active campaign lacks (a village added since)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OpenedLists"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -775,6 +978,127 @@ const docTemplate = `{
                         "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/cases/{id}/proposal": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Check team, in stages 4–6; in 先退 only removals; no inclusion before every removal case of the village is proposed (先退后进); a needs_review outcome only by an override with a reason. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Propose on a case: accept the computed outcome, override it with a reason, or keep a flagged proposal",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "proposal",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ProposalRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CaseDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/cases/{id}/recovery": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Record the accountability referral and recovery of a wrongly registered household",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "case id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "referral and recovery",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.RecoveryRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CaseDTO"
                         }
                     },
                     "409": {
@@ -3117,6 +3441,697 @@ const docTemplate = `{
                 }
             }
         },
+        "/village-lists/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Also says what the caller may do now: move on (or why not: blockers), the stages it may send the list back to, which records it may add, whether it may post notices and propose. Head ID numbers are masked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "A village list with its cases, records, notices, reports and history",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ListDetailDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/files": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "multipart/form-data: file, and record_id or notice_id. PDF, JPEG or PNG by content; size-limited. Whoever may make the record or notice now may attach to it.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Attach a scan or photo to a record or notice of a village list",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "record id",
+                        "name": "record_id",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "notice id",
+                        "name": "notice_id",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.ListFileDTO"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/files/{fid}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/octet-stream"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Download a file of a village list",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "file id",
+                        "name": "fid",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/move-on": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Only the stage's owner (workflow.md), in scope, when the stage's condition holds (else 409 condition_unmet, details list each unmet condition); one stage at a time. Of two moves of the same version one wins, the other is 409 version_conflict. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Move a village list on to its next stage",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.MoveRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.VillageListDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/notice": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Title, village or street, period, the households with a proposed change (head, masked ID, household size, change, reason), where to report, issuing body and date. Without a current posting it is a draft dated today. level: village or street (default: the current stage's).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "The list's notice in the customary layout, for printing",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "village or street",
+                        "name": "level",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.NoticeSheetDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/notice/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "The list's notice as XLSX, laid out for A4 printing",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "village or street",
+                        "name": "level",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/notices": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "In the village notice stage by the check team, in the street notice stage by the street. The posting date is the real date: today or earlier. The notice runs D to D+4; the list may move on from D+5. Attach the photo of the posted notice at POST /village-lists/{id}/files with notice_id. A change to a case after posting supersedes the notice: post again.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Record the posting of the list's notice (公示)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "posting",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.NoticeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.NoticeDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/opinions/{oid}/answer": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Record the check and answer of an opinion raised at a public review meeting",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "opinion id",
+                        "name": "oid",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "answer",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.AnswerRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/records": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Only in the record's own stage, by that stage's owner. A meeting may cover several village groups (one record each); a survey entry may cover several households (one record each). Attach the signed paper form or minutes at POST /village-lists/{id}/files. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Add a record (meeting, survey, decision, announcement) to a village list",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "record",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.RecordRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/api.RecordDTO"
+                            }
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/reports": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "During a posted notice, by the notice stage's owner. Open until its investigation is recorded; the list cannot move on while a report is open.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Record a report (举报) against cases of the list",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "report",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/reports/{rid}/investigation": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Upheld or rejected, findings, the answer to the reporter. An upheld report changes its cases (changes: new proposal per case), which supersedes the current notice: post it again. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Record the investigation of a report",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "report id",
+                        "name": "rid",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "investigation",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.InvestigationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReportDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/village-lists/{id}/send-back": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The check team from stages 2–8 (its own lists), the street from 10–11, the district from 12–14; to any earlier stage, with a reason. Records and notices of the stages after the target are voided (done again). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Send a village list back to an earlier stage",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "target stage and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.SendBackRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.VillageListDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/villages/{code}/facts": {
             "get": {
                 "security": [
@@ -3278,6 +4293,14 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "api.AnswerRequest": {
+            "type": "object",
+            "properties": {
+                "answer": {
+                    "type": "string"
+                }
+            }
+        },
         "api.AttachmentDTO": {
             "type": "object",
             "properties": {
@@ -3379,6 +4402,23 @@ const docTemplate = `{
                 }
             }
         },
+        "api.BoardDTO": {
+            "type": "object",
+            "properties": {
+                "lists": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.VillageListDTO"
+                    }
+                },
+                "stages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.StageDTO"
+                    }
+                }
+            }
+        },
         "api.BusinessDTO": {
             "type": "object",
             "properties": {
@@ -3428,6 +4468,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "2017-06-30"
                 },
+                "report_phone": {
+                    "type": "string",
+                    "example": "12317"
+                },
+                "supervisor_unit": {
+                    "type": "string",
+                    "example": "盘龙区纪委监委、区扶贫办"
+                },
                 "updated_at": {
                     "type": "string"
                 },
@@ -3449,6 +4497,16 @@ const docTemplate = `{
                 "campaign_year": {
                     "type": "integer"
                 },
+                "deadlines": {
+                    "description": "Deadlines by stage key, every stage (analysis … recorded).",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    },
+                    "example": {
+                        "analysis": "2017-06-30"
+                    }
+                },
                 "income_year": {
                     "type": "integer"
                 },
@@ -3462,6 +4520,12 @@ const docTemplate = `{
                 "reference_date": {
                     "type": "string",
                     "example": "2017-06-30"
+                },
+                "report_phone": {
+                    "type": "string"
+                },
+                "supervisor_unit": {
+                    "type": "string"
                 },
                 "vehicle_value_limit": {
                     "type": "string",
@@ -3480,6 +4544,97 @@ const docTemplate = `{
                 },
                 "job": {
                     "$ref": "#/definitions/api.JobDTO"
+                }
+            }
+        },
+        "api.CaseDTO": {
+            "type": "object",
+            "properties": {
+                "computed": {
+                    "type": "string",
+                    "example": "remove_wrong"
+                },
+                "computed_label": {
+                    "type": "string",
+                    "example": "错评剔除"
+                },
+                "flagged": {
+                    "type": "boolean"
+                },
+                "group_name": {
+                    "type": "string"
+                },
+                "head_id_masked": {
+                    "type": "string",
+                    "example": "530103********0018"
+                },
+                "head_name": {
+                    "type": "string"
+                },
+                "household_code": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "keep_reason": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "integer"
+                },
+                "proposal": {
+                    "type": "string"
+                },
+                "proposal_basis": {
+                    "type": "string"
+                },
+                "proposal_label": {
+                    "type": "string"
+                },
+                "proposal_override": {
+                    "type": "boolean"
+                },
+                "proposal_reason": {
+                    "type": "string"
+                },
+                "proposed_at": {
+                    "type": "string"
+                },
+                "proposed_by": {
+                    "type": "string"
+                },
+                "recover_amount": {
+                    "type": "string",
+                    "example": "3200.00"
+                },
+                "recover_items": {
+                    "type": "string"
+                },
+                "recovered_amount": {
+                    "type": "string",
+                    "example": "1200.00"
+                },
+                "referral_note": {
+                    "type": "string"
+                },
+                "referral_on": {
+                    "type": "string"
+                },
+                "referral_to": {
+                    "type": "string"
+                },
+                "refuses_exit": {
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
                 }
             }
         },
@@ -4242,6 +5397,56 @@ const docTemplate = `{
                 }
             }
         },
+        "api.FactsDTO": {
+            "type": "object",
+            "properties": {
+                "cases": {
+                    "type": "integer"
+                },
+                "flagged": {
+                    "type": "integer"
+                },
+                "groups": {
+                    "type": "integer"
+                },
+                "groups_analysed": {
+                    "type": "integer"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "notice_over_on": {
+                    "type": "string"
+                },
+                "notice_posted_on": {
+                    "type": "string"
+                },
+                "open_discrepancies": {
+                    "type": "integer"
+                },
+                "open_opinions": {
+                    "type": "integer"
+                },
+                "open_reports": {
+                    "type": "integer"
+                },
+                "proposed": {
+                    "type": "integer"
+                },
+                "public_meetings": {
+                    "type": "integer"
+                },
+                "removal_cases": {
+                    "type": "integer"
+                },
+                "removals_proposed": {
+                    "type": "integer"
+                },
+                "surveyed": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.FieldDetail": {
             "type": "object",
             "properties": {
@@ -4262,6 +5467,17 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "path": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.GroupDTO": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "integer"
+                },
+                "name": {
                     "type": "string"
                 }
             }
@@ -5036,6 +6252,9 @@ const docTemplate = `{
                 }
             }
         },
+        "api.InvestigationRequest": {
+            "type": "object"
+        },
         "api.JobDTO": {
             "type": "object",
             "properties": {
@@ -5083,6 +6302,178 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 2000
+                }
+            }
+        },
+        "api.ListCountsDTO": {
+            "type": "object",
+            "properties": {
+                "cases": {
+                    "type": "integer"
+                },
+                "changes": {
+                    "description": "proposals that change the register",
+                    "type": "integer"
+                },
+                "flagged": {
+                    "type": "integer"
+                },
+                "proposed": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.ListDetailDTO": {
+            "type": "object",
+            "properties": {
+                "blockers": {
+                    "description": "why the caller may not move it on now",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ReasonDTO"
+                    }
+                },
+                "campaign": {
+                    "$ref": "#/definitions/api.CampaignDTO"
+                },
+                "can_move_on": {
+                    "type": "boolean"
+                },
+                "can_notice": {
+                    "description": "post notices, record reports and investigations",
+                    "type": "boolean"
+                },
+                "can_propose": {
+                    "type": "boolean"
+                },
+                "can_record": {
+                    "description": "record kinds the caller may add now",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "cases": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CaseDTO"
+                    }
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ListEventDTO"
+                    }
+                },
+                "facts": {
+                    "$ref": "#/definitions/api.FactsDTO"
+                },
+                "files": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ListFileDTO"
+                    }
+                },
+                "groups": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.GroupDTO"
+                    }
+                },
+                "list": {
+                    "$ref": "#/definitions/api.VillageListDTO"
+                },
+                "notices": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.NoticeDTO"
+                    }
+                },
+                "opinions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.OpinionDTO"
+                    }
+                },
+                "records": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.RecordDTO"
+                    }
+                },
+                "reports": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ReportDTO"
+                    }
+                },
+                "send_back_to": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.StageDTO"
+                    }
+                },
+                "stages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.StageDTO"
+                    }
+                }
+            }
+        },
+        "api.ListEventDTO": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "type": "string"
+                },
+                "actor_role": {
+                    "type": "string"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "from": {
+                    "$ref": "#/definitions/api.StageDTO"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "moved"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "to": {
+                    "$ref": "#/definitions/api.StageDTO"
+                }
+            }
+        },
+        "api.ListFileDTO": {
+            "type": "object",
+            "properties": {
+                "content_type": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "file_name": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "notice_id": {
+                    "type": "integer"
+                },
+                "record_id": {
+                    "type": "integer"
+                },
+                "size": {
+                    "type": "integer"
                 }
             }
         },
@@ -5243,6 +6634,230 @@ const docTemplate = `{
                     "example": "present"
                 },
                 "village_cadre_since": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.MoveRequest": {
+            "type": "object",
+            "properties": {
+                "note": {
+                    "description": "e.g. the street's approval opinion",
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.NewCampaignRequest": {
+            "type": "object",
+            "properties": {
+                "campaign_year": {
+                    "type": "integer",
+                    "example": 2018
+                },
+                "deadlines": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    },
+                    "example": {
+                        "analysis": "2018-06-30"
+                    }
+                },
+                "income_year": {
+                    "type": "integer",
+                    "example": 2017
+                },
+                "name": {
+                    "type": "string",
+                    "example": "2018年动态管理"
+                },
+                "poverty_line": {
+                    "type": "string",
+                    "example": "3335.00"
+                },
+                "reference_date": {
+                    "type": "string",
+                    "example": "2018-06-30"
+                },
+                "report_phone": {
+                    "type": "string",
+                    "example": "12317"
+                },
+                "supervisor_unit": {
+                    "type": "string"
+                },
+                "vehicle_value_limit": {
+                    "type": "string",
+                    "example": "30000"
+                }
+            }
+        },
+        "api.NoticeDTO": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "issued_by": {
+                    "type": "string"
+                },
+                "level": {
+                    "type": "string",
+                    "example": "village"
+                },
+                "over_on": {
+                    "type": "string",
+                    "example": "2017-06-25"
+                },
+                "place": {
+                    "type": "string"
+                },
+                "posted_by": {
+                    "type": "string"
+                },
+                "posted_on": {
+                    "type": "string",
+                    "example": "2017-06-20"
+                },
+                "report_phone": {
+                    "type": "string"
+                },
+                "runs_until": {
+                    "type": "string",
+                    "example": "2017-06-24"
+                },
+                "superseded_at": {
+                    "type": "string"
+                },
+                "superseded_why": {
+                    "type": "string"
+                },
+                "supervisor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.NoticeRequest": {
+            "type": "object",
+            "properties": {
+                "issued_by": {
+                    "type": "string"
+                },
+                "place": {
+                    "type": "string",
+                    "example": "村委会公示栏"
+                },
+                "posted_on": {
+                    "type": "string",
+                    "example": "2017-06-20"
+                },
+                "report_phone": {
+                    "type": "string",
+                    "example": "12317"
+                },
+                "supervisor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.NoticeRowDTO": {
+            "type": "object",
+            "properties": {
+                "change": {
+                    "type": "string",
+                    "example": "错评剔除"
+                },
+                "group_name": {
+                    "type": "string"
+                },
+                "head_id_masked": {
+                    "type": "string"
+                },
+                "head_name": {
+                    "type": "string"
+                },
+                "household_size": {
+                    "type": "integer"
+                },
+                "reason": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.NoticeSheetDTO": {
+            "type": "object",
+            "properties": {
+                "draft": {
+                    "type": "boolean"
+                },
+                "issued_by": {
+                    "type": "string"
+                },
+                "level": {
+                    "type": "string"
+                },
+                "place": {
+                    "type": "string"
+                },
+                "posted_on": {
+                    "type": "string"
+                },
+                "report_phone": {
+                    "type": "string"
+                },
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.NoticeRowDTO"
+                    }
+                },
+                "runs_until": {
+                    "type": "string"
+                },
+                "supervisor": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.OpenedLists": {
+            "type": "object",
+            "properties": {
+                "opened": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.OpinionDTO": {
+            "type": "object",
+            "properties": {
+                "answer": {
+                    "type": "string"
+                },
+                "answered_at": {
+                    "type": "string"
+                },
+                "answered_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "needs_check": {
+                    "type": "boolean"
+                },
+                "record_id": {
+                    "type": "integer"
+                },
+                "text": {
                     "type": "string"
                 }
             }
@@ -5473,6 +7088,39 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ProposalRequest": {
+            "type": "object",
+            "properties": {
+                "accept": {
+                    "type": "boolean"
+                },
+                "keep": {
+                    "type": "boolean"
+                },
+                "proposal": {
+                    "type": "string",
+                    "example": "keep"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.ReasonDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "notice_running"
+                },
+                "message": {
+                    "type": "string"
+                }
+            }
+        },
         "api.RecomputeRequest": {
             "type": "object",
             "properties": {
@@ -5498,6 +7146,81 @@ const docTemplate = `{
                 }
             }
         },
+        "api.RecordDTO": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "object"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "group_id": {
+                    "type": "integer"
+                },
+                "held_on": {
+                    "type": "string",
+                    "example": "2017-06-05"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "analysis_meeting"
+                },
+                "stage": {
+                    "type": "integer"
+                },
+                "void": {
+                    "description": "voided by a send-back: to be done again",
+                    "type": "boolean"
+                }
+            }
+        },
+        "api.RecordRequest": {
+            "type": "object"
+        },
+        "api.RecoveryRequest": {
+            "type": "object",
+            "properties": {
+                "recover_amount": {
+                    "type": "string",
+                    "example": "3200.00"
+                },
+                "recover_items": {
+                    "type": "string",
+                    "example": "扶贫羊2只"
+                },
+                "recovered_amount": {
+                    "type": "string",
+                    "example": "1200.00"
+                },
+                "referral_note": {
+                    "type": "string"
+                },
+                "referral_on": {
+                    "type": "string",
+                    "example": "2017-06-26"
+                },
+                "referral_to": {
+                    "type": "string",
+                    "example": "区纪委监委"
+                },
+                "refuses_exit": {
+                    "type": "boolean"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.RegionsResponse": {
             "type": "object",
             "properties": {
@@ -5515,6 +7238,86 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.TeamDTO"
                     }
+                }
+            }
+        },
+        "api.ReportDTO": {
+            "type": "object",
+            "properties": {
+                "answer": {
+                    "type": "string"
+                },
+                "case_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "channel": {
+                    "type": "string",
+                    "example": "phone"
+                },
+                "content": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "findings": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "investigated_at": {
+                    "type": "string"
+                },
+                "investigated_by": {
+                    "type": "string"
+                },
+                "level": {
+                    "type": "string"
+                },
+                "notice_id": {
+                    "type": "integer"
+                },
+                "received_on": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "example": "open"
+                }
+            }
+        },
+        "api.ReportRequest": {
+            "type": "object",
+            "properties": {
+                "case_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "phone",
+                        "letter",
+                        "visit",
+                        "other"
+                    ],
+                    "example": "phone"
+                },
+                "content": {
+                    "type": "string"
+                },
+                "received_on": {
+                    "type": "string",
+                    "example": "2017-06-22"
                 }
             }
         },
@@ -5677,6 +7480,47 @@ const docTemplate = `{
                     "items": {
                         "type": "string"
                     }
+                }
+            }
+        },
+        "api.SendBackRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "入户调查表缺少签字"
+                },
+                "target": {
+                    "type": "string",
+                    "example": "survey"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.StageDTO": {
+            "type": "object",
+            "properties": {
+                "deadline": {
+                    "type": "string",
+                    "example": "2017-06-30"
+                },
+                "key": {
+                    "type": "string",
+                    "example": "village_notice"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "村组公示"
+                },
+                "owner": {
+                    "type": "string",
+                    "example": "check_team"
+                },
+                "stage": {
+                    "type": "integer",
+                    "example": 8
                 }
             }
         },
@@ -6351,6 +8195,55 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.VillageGroupDTO"
                     }
+                }
+            }
+        },
+        "api.VillageListDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "counts": {
+                    "$ref": "#/definitions/api.ListCountsDTO"
+                },
+                "deadline": {
+                    "type": "string",
+                    "example": "2017-06-30"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "moved_by": {
+                    "type": "string"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "stage": {
+                    "$ref": "#/definitions/api.StageDTO"
+                },
+                "stage_since": {
+                    "type": "string"
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "street_name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                },
+                "village_name": {
+                    "type": "string",
+                    "example": "鼠街村委会"
                 }
             }
         },
