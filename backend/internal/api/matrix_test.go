@@ -94,6 +94,7 @@ var authorization = map[string][]string{
 	"GET /api/v1/village-lists/:id/notice/export":               readers,
 	"POST /api/v1/village-lists/:id/reports":                    {"check_team", "street"},
 	"POST /api/v1/village-lists/:id/reports/:rid/investigation": {"check_team", "street"},
+	"POST /api/v1/village-lists/:id/proposals":                  {"check_team"},
 	"POST /api/v1/cases/:id/proposal":                           {"check_team"},
 	"PUT /api/v1/cases/:id/recovery":                            {"check_team", "street"},
 	"GET /api/v1/jobs/:id":                                      {"district", "street", "supervisor", "department"},

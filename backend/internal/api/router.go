@@ -206,6 +206,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/village-lists/:id/notice/export", Roles: listReaders, Handler: (*Server).exportNotice},
 		{Method: "POST", Path: "/village-lists/:id/reports", Roles: noticeKeepers, Handler: (*Server).addReport},
 		{Method: "POST", Path: "/village-lists/:id/reports/:rid/investigation", Roles: noticeKeepers, Handler: (*Server).investigateReport},
+		{Method: "POST", Path: "/village-lists/:id/proposals", Roles: proposers, Handler: (*Server).proposeBatch},
 		{Method: "POST", Path: "/cases/:id/proposal", Roles: proposers, Handler: (*Server).proposeCase},
 		{Method: "PUT", Path: "/cases/:id/recovery", Roles: noticeKeepers, Handler: (*Server).setCaseRecovery},
 		{Method: "GET", Path: "/campaigns/:id/outcomes", Roles: householdReaders, Handler: (*Server).listOutcomes},

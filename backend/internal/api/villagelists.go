@@ -1023,3 +1023,62 @@ func (s *Server) setCaseRecovery(c *gin.Context) {
 	d.fill(*cs)
 	c.JSON(http.StatusOK, d)
 }
+
+// BatchProposalRequest proposes on many cases of a list: accept the
+// computed outcome of each, or one override (proposal and reason) for all.
+type BatchProposalRequest struct {
+	CaseIDs  []int64 `json:"case_ids"`
+	Accept   bool    `json:"accept"`
+	Proposal string  `json:"proposal"`
+	Reason   string  `json:"reason"`
+}
+
+// BatchProposalResult says how many cases were proposed and why others were not.
+type BatchProposalResult struct {
+	Proposed int               `json:"proposed"`
+	Refused  []BatchRefusalDTO `json:"refused"`
+}
+
+// BatchRefusalDTO is a case a batch could not propose on.
+type BatchRefusalDTO struct {
+	CaseID  int64  `json:"case_id"`
+	Message string `json:"message"`
+}
+
+// proposeBatch godoc
+//
+//	@Summary		Propose on many cases of a list at once
+//	@Description	Each case as POST /cases/{id}/proposal would (own audit record), removal cases first (先退后进); a case refused does not stop the others and is listed with the reason.
+//	@Tags			village-lists
+//	@Accept			json
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id		path		int						true	"list id"
+//	@Param			body	body		BatchProposalRequest	true	"cases and proposal"
+//	@Success		200		{object}	BatchProposalResult
+//	@Failure		403		{object}	ErrorBody
+//	@Failure		422		{object}	ErrorBody
+//	@Router			/village-lists/{id}/proposals [post]
+func (s *Server) proposeBatch(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	var in BatchProposalRequest
+	if err := bindJSON(c, s.opt.BodyLimit, &in); err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	res, err := s.VillageLists.ProposeBatch(c.Request.Context(), actor(c), service.BatchInput{ListID: id, CaseIDs: in.CaseIDs,
+		Accept: in.Accept, Proposal: in.Proposal, Reason: in.Reason})
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	out := BatchProposalResult{Proposed: res.Proposed, Refused: []BatchRefusalDTO{}}
+	for _, r := range res.Refused {
+		out.Refused = append(out.Refused, BatchRefusalDTO(r))
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -3866,6 +3866,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/village-lists/{id}/proposals": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Each case as POST /cases/{id}/proposal would (own audit record), removal cases first (先退后进); a case refused does not stop the others and is listed with the reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "Propose on many cases of a list at once",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "list id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "cases and proposal",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.BatchProposalRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.BatchProposalResult"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/village-lists/{id}/records": {
             "post": {
                 "security": [
@@ -4398,6 +4456,51 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "username": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.BatchProposalRequest": {
+            "type": "object",
+            "properties": {
+                "accept": {
+                    "type": "boolean"
+                },
+                "case_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "proposal": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.BatchProposalResult": {
+            "type": "object",
+            "properties": {
+                "proposed": {
+                    "type": "integer"
+                },
+                "refused": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.BatchRefusalDTO"
+                    }
+                }
+            }
+        },
+        "api.BatchRefusalDTO": {
+            "type": "object",
+            "properties": {
+                "case_id": {
+                    "type": "integer"
+                },
+                "message": {
                     "type": "string"
                 }
             }

@@ -471,6 +471,80 @@ func (s *VillageLists) Propose(ctx context.Context, actor access.Actor, in Propo
 	return &out, nil
 }
 
+// BatchInput proposes on many cases of one list at once: accept the
+// computed outcome of each, or the same override with one reason.
+type BatchInput struct {
+	ListID   int64
+	CaseIDs  []int64
+	Accept   bool
+	Proposal string
+	Reason   string
+}
+
+// BatchResult says what a batch did: the cases proposed, and for each case
+// refused, why (the rest of the batch still goes through).
+type BatchResult struct {
+	Proposed int
+	Refused  []BatchRefusal
+}
+
+// BatchRefusal is a case a batch could not propose on.
+type BatchRefusal struct {
+	CaseID  int64
+	Message string
+}
+
+// ProposeBatch proposes on each case in turn, removal cases first so that
+// one batch can take a village through 先退后进. Each case is its own
+// proposal (own audit record); a refused case does not stop the others.
+func (s *VillageLists) ProposeBatch(ctx context.Context, actor access.Actor, in BatchInput) (*BatchResult, error) {
+	l, err := s.store.VillageListByID(ctx, actor.Scope, in.ListID)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.CaseIDs) == 0 || len(in.CaseIDs) > 5000 {
+		return nil, apperr.Invalid(apperr.Detail{Field: "case_ids", Message: "请选择要提出意见的户（一次最多5000户）"})
+	}
+	cases, err := s.store.Cases(ctx, &l.VillageList, store.CaseFilter{IDs: uniqueIDs(in.CaseIDs)})
+	if err != nil {
+		return nil, apperr.Wrap(err, "cases")
+	}
+	if len(cases) != len(uniqueIDs(in.CaseIDs)) {
+		return nil, apperr.Invalid(apperr.Detail{Field: "case_ids", Message: "所选的户不在本村名单上"})
+	}
+	removal := func(c store.CaseRow) bool {
+		p := c.Computed
+		if !in.Accept {
+			p = in.Proposal
+		}
+		return workflow.IsRemoval(p)
+	}
+	slices.SortStableFunc(cases, func(a, b store.CaseRow) int {
+		switch ra, rb := removal(a), removal(b); {
+		case ra && !rb:
+			return -1
+		case rb && !ra:
+			return 1
+		}
+		return 0
+	})
+	res := &BatchResult{Refused: []BatchRefusal{}}
+	for _, c := range cases {
+		_, err := s.Propose(ctx, actor, ProposalInput{CaseID: c.ID, Version: c.Version, Accept: in.Accept, Proposal: in.Proposal, Reason: in.Reason})
+		if err == nil {
+			res.Proposed++
+			continue
+		}
+		// A refusal of the role or stage is the same for every case.
+		e := apperr.As(err)
+		if e.Code == apperr.Internal || e.Code == apperr.Forbidden {
+			return nil, err
+		}
+		res.Refused = append(res.Refused, BatchRefusal{CaseID: c.ID, Message: e.Message})
+	}
+	return res, nil
+}
+
 // removalsOutstanding counts a village's removal cases not yet proposed,
 // other than the case being proposed.
 func (s *VillageLists) removalsOutstanding(ctx context.Context, l *store.VillageList, except int64) (int, error) {
