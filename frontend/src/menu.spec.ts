@@ -10,12 +10,12 @@ describe('menu by role', () => {
     expect(names('auditor')).toEqual(['home', 'audit'])
     expect(names('security_admin')).toEqual(['home'])
     expect(names('department')).toEqual(['home', 'department-tasks', 'department-imports', 'village-facts', 'regions'])
-    expect(names('village_officer')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'village-facts', 'regions'])
-    expect(names('check_team')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'discrepancies', 'village-facts', 'regions'])
-    expect(names('street')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'discrepancies', 'village-facts', 'regions'])
-    expect(names('supervisor')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('village_officer')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'village-facts', 'regions'])
+    expect(names('check_team')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('street')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('supervisor')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'discrepancies', 'village-facts', 'regions'])
     expect(names('district')).toEqual([
-      'home', 'households', 'outcomes', 'campaigns', 'imports', 'department-tasks', 'department-imports', 'discrepancies', 'village-facts', 'regions',
+      'home', 'households', 'outcomes', 'campaigns', 'review', 'imports', 'department-tasks', 'department-imports', 'discrepancies', 'village-facts', 'regions',
     ])
   })
   it('hides the departments’ screens from the roles that would be refused', () => {

@@ -2,6 +2,7 @@ import type { Component } from 'vue'
 import { Document, House, HomeFilled, MapLocation, Upload, User } from '@element-plus/icons-vue'
 import { DataAnalysis, SetUp } from '@element-plus/icons-vue'
 import { DocumentChecked, OfficeBuilding, UploadFilled, Warning } from '@element-plus/icons-vue'
+import { Finished } from '@element-plus/icons-vue'
 import type { Role } from './api/auth'
 
 // The menu of each role. The server decides what a role may do; this only
@@ -28,6 +29,8 @@ export const discrepancyResolvers: Role[] = ['check_team', 'district']
 export const villageFactReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor']
 /** who may edit a village's facts */
 export const villageFactEditors: Role[] = ['village_officer', 'check_team', 'street', 'district']
+/** 村级名单 (the review procedure): the village, the check teams, streets, district and the supervisor */
+export const listReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
 export const regionReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor', 'admin']
 
 export const menu: MenuItem[] = [
@@ -35,6 +38,7 @@ export const menu: MenuItem[] = [
   { path: '/households', name: 'households', label: 'menu.households', icon: House, roles: householdReaders },
   { path: '/outcomes', name: 'outcomes', label: 'outcome.menu', icon: DataAnalysis, roles: householdReaders },
   { path: '/campaigns', name: 'campaigns', label: 'campaign.menu', icon: SetUp, roles: householdReaders },
+  { path: '/review', name: 'review', label: 'menu.review', icon: Finished, roles: listReaders },
   { path: '/imports', name: 'imports', label: 'menu.imports', icon: Upload, roles: ['district'] },
   { path: '/department-tasks', name: 'department-tasks', label: 'menu.departmentTasks', icon: DocumentChecked, roles: departmentDesk },
   { path: '/department-imports', name: 'department-imports', label: 'menu.departmentImports', icon: UploadFilled, roles: departmentDesk },

@@ -323,6 +323,10 @@ func serve(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("demo department registers: %w", err)
 			}
 			fmt.Fprintf(stdout, "演示行业数据比对 demo department registers: %d discrepancies for the check teams\n", found)
+			if err := a.Demo.SeedReview(ctx); err != nil {
+				return fmt.Errorf("demo village lists: %w", err)
+			}
+			fmt.Fprintln(stdout, "演示村级名单 demo village lists: 2017 under way (竹园村委会 at 贫情分析), 2016 finished")
 		}
 		printDemo(stdout, accounts, seeded, cfg.DemoPassword)
 	}

@@ -43,6 +43,8 @@ type ListCountsDTO struct {
 	Proposed int `json:"proposed"`
 	Flagged  int `json:"flagged"`
 	Changes  int `json:"changes"` // proposals that change the register
+	// OpenReports counts reports not yet investigated (board only).
+	OpenReports int `json:"open_reports"`
 }
 
 // VillageListDTO is a village list (村级名单) on the board.
@@ -128,6 +130,7 @@ func (s *Server) campaignBoard(c *gin.Context) {
 	}
 	for i, r := range rows {
 		out.Lists[i] = villageListDTO(r.VillageListRow, r.Deadline, r.Overdue, r.Counts)
+		out.Lists[i].Counts.OpenReports = r.OpenReports
 	}
 	c.JSON(http.StatusOK, out)
 }

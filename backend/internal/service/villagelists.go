@@ -61,9 +61,10 @@ func refused(r *workflow.Refusal) error {
 // ListSummary is a list on the board.
 type ListSummary struct {
 	store.VillageListRow
-	Deadline localdate.Date
-	Overdue  bool
-	Counts   store.ListCaseCounts
+	Deadline    localdate.Date
+	Overdue     bool
+	Counts      store.ListCaseCounts
+	OpenReports int
 }
 
 // Board lists a campaign's village lists in the caller's scope with their
@@ -88,11 +89,16 @@ func (s *VillageLists) Board(ctx context.Context, actor access.Actor, campaignID
 	if err != nil {
 		return nil, apperr.Wrap(err, "case counts")
 	}
+	reports, err := s.store.OpenReportCounts(ctx, ids)
+	if err != nil {
+		return nil, apperr.Wrap(err, "report counts")
+	}
 	today := s.today()
 	out := make([]ListSummary, len(rows))
 	for i, r := range rows {
 		d := due[r.Stage]
-		out[i] = ListSummary{VillageListRow: r, Deadline: d, Overdue: workflow.Overdue(workflow.Stage(r.Stage), d, today), Counts: counts[r.ID]}
+		out[i] = ListSummary{VillageListRow: r, Deadline: d, Overdue: workflow.Overdue(workflow.Stage(r.Stage), d, today),
+			Counts: counts[r.ID], OpenReports: reports[r.ID]}
 	}
 	return out, nil
 }

@@ -6,7 +6,9 @@ import (
 
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
+	"jingzhun/internal/localdate"
 	"jingzhun/internal/store"
+	"jingzhun/internal/workflow"
 )
 
 // Work lists each role's pending work for its home page (工作台). Later
@@ -65,6 +67,11 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 				return nil, err
 			}
 		}
+	}
+	if err := w.review(ctx, actor, add); err != nil {
+		return nil, err
+	}
+	switch actor.Role {
 	case access.Department:
 		n, err := w.confirmations.PendingCount(ctx, actor)
 		if err := add("pending_fields", "/department-tasks", n, err); err != nil {
@@ -77,4 +84,66 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 		}
 	}
 	return items, nil
+}
+
+// review adds the review procedure's items: lists waiting on the caller's
+// role, reports to investigate, flagged cases and overdue lists, each
+// counted over the active campaign's lists in the caller's scope.
+func (w *Work) review(ctx context.Context, actor access.Actor, add func(key, route string, n int64, err error) error) error {
+	switch actor.Role {
+	case access.VillageOfficer, access.CheckTeam, access.Street, access.District, access.Supervisor:
+	default:
+		return nil
+	}
+	c, err := w.store.ActiveCampaign(ctx)
+	if err != nil || c == nil {
+		return apperr.Wrap(err, "active campaign")
+	}
+	lists, err := w.store.VillageLists(ctx, actor.Scope, c.ID, store.VillageListFilter{})
+	if err != nil {
+		return apperr.Wrap(err, "village lists")
+	}
+	due, err := w.store.CampaignDeadlines(ctx, c.ID)
+	if err != nil {
+		return apperr.Wrap(err, "deadlines")
+	}
+	ids := make([]int64, len(lists))
+	for i, l := range lists {
+		ids[i] = l.ID
+	}
+	counts, err := w.store.CaseCountsByList(ctx, c.ID, ids)
+	if err != nil {
+		return apperr.Wrap(err, "case counts")
+	}
+	reports, err := w.store.OpenReportCounts(ctx, ids)
+	if err != nil {
+		return apperr.Wrap(err, "report counts")
+	}
+	today := localdate.Today(w.now())
+	var mine, open, flagged, overdue int64
+	for _, l := range lists {
+		st := workflow.Stage(l.Stage)
+		if st.Owner() == actor.Role && st != workflow.Last {
+			mine++
+			if _, notice := workflow.NoticeStage(st); notice {
+				open += int64(reports[l.ID])
+			}
+		}
+		if actor.Role == access.CheckTeam || actor.Role == access.District || actor.Role == access.Supervisor {
+			flagged += int64(counts[l.ID].Flagged)
+		}
+		if actor.Role != access.VillageOfficer && workflow.Overdue(st, due[l.Stage], today) {
+			overdue++
+		}
+	}
+	for _, it := range []struct {
+		key, route string
+		n          int64
+	}{{"lists_to_move", "/review?mine=1", mine}, {"reports_to_investigate", "/review?reports=1", open},
+		{"flagged_cases", "/review?flagged=1", flagged}, {"overdue_lists", "/review?overdue=1", overdue}} {
+		if err := add(it.key, it.route, it.n, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -171,3 +171,21 @@ func (s *Store) OpenReportsIn(ctx context.Context, campaignID int64, villages []
 	}
 	return n, q.Count(&n).Error
 }
+
+// OpenReportCounts counts the open reports of many lists at once (the board).
+func (s *Store) OpenReportCounts(ctx context.Context, listIDs []int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(listIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ListID int64
+		N      int
+	}
+	err := s.conn(ctx).Model(&Report{}).Select("list_id, COUNT(*) AS n").Where("list_id IN ? AND status = ?", listIDs, ReportOpen).
+		Group("list_id").Scan(&rows).Error
+	for _, r := range rows {
+		out[r.ListID] = r.N
+	}
+	return out, err
+}

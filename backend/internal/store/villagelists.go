@@ -436,3 +436,18 @@ func (s *Store) CountLiveHouseholds(ctx context.Context, villageCode string) (in
 	err := s.conn(ctx).Table("households").Where("village_code = ? AND deleted_at IS NULL", villageCode).Count(&n).Error
 	return int(n), err
 }
+
+// FinishDemoCampaign stands every list of a campaign at stage and proposes
+// every case from its household's status (registered: keep; exited:
+// keep_exited; otherwise not_eligible). Demo history only.
+func (s *Store) FinishDemoCampaign(ctx context.Context, campaignID int64, stage int, at time.Time) error {
+	if err := s.conn(ctx).Model(&VillageList{}).Where("campaign_id = ?", campaignID).
+		Updates(map[string]any{"stage": stage, "stage_since": at, "moved_by": "district"}).Error; err != nil {
+		return err
+	}
+	return s.conn(ctx).Exec(`UPDATE review_cases SET proposal = CASE
+		(SELECT status FROM households h WHERE h.id = review_cases.household_id)
+		WHEN 'registered' THEN 'keep' WHEN 'exited' THEN 'keep_exited' ELSE 'not_eligible' END,
+		proposal_override = ?, proposal_reason = '往年批次，从原系统迁入', proposed_by = 'district', proposed_at = ?
+		WHERE campaign_id = ?`, true, at, campaignID).Error
+}

@@ -4,6 +4,7 @@ import { menu, allowed, householdEditors, householdReaders } from '@/menu'
 import { useSession } from '@/stores/session'
 import { outcomePages } from './outcomes'
 import { crosscheckPages, crosscheckRoutes } from './crosscheck'
+import { reviewPages, reviewPrintRoutes, reviewRoutes } from './review'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -22,6 +23,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   audit: () => import('@/views/audit/AuditView.vue'),
   ...outcomePages,
   ...crosscheckPages,
+  ...reviewPages,
 }
 
 // Menu pages take their roles from the menu table (src/menu.ts).
@@ -64,6 +66,7 @@ const inLayout: RouteRecordRaw[] = [
     meta: { roles: householdEditors, title: 'household.editTitle' },
   },
   ...crosscheckRoutes,
+  ...reviewRoutes,
   { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { roles: 'all' } },
 ]
 
@@ -76,6 +79,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/households/HouseholdPrintView.vue'),
     meta: { roles: householdReaders, title: 'household.print.title' },
   },
+  ...reviewPrintRoutes,
   { path: '/', component: () => import('@/layouts/MainLayout.vue'), children: inLayout },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { public: true } },
 ]
