@@ -23,6 +23,9 @@ var fullRecordRoutes = map[string]bool{
 	// One discrepancy, side by side with the department's row: the check
 	// team compares the member's ID number with the paper form (audited).
 	"GET /api/v1/discrepancies/:id": true,
+	// The export for entry into the national system (district only,
+	// audited): the national system is keyed by full ID numbers.
+	"GET /api/v1/campaigns/:id/national-export": true,
 }
 
 // text is a response as a reader would see it: an XLSX's sheets unzipped.
