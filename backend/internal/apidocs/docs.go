@@ -6421,6 +6421,10 @@ const docTemplate = `{
                 "flagged": {
                     "type": "integer"
                 },
+                "open_reports": {
+                    "description": "OpenReports counts reports not yet investigated (board only).",
+                    "type": "integer"
+                },
                 "proposed": {
                     "type": "integer"
                 }

@@ -250,6 +250,16 @@ func (s *VillageLists) facts(ctx context.Context, c *store.Campaign, l *store.Vi
 	if err != nil {
 		return f, err
 	}
+	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.StreetApproval))
+	f.ApprovalRecorded = n > 0
+	if err != nil {
+		return f, err
+	}
+	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.DistrictDecision))
+	f.ConfirmationRecorded = n > 0
+	if err != nil {
+		return f, err
+	}
 	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.Announcement))
 	f.AnnouncementRecorded = n > 0
 	if err != nil {

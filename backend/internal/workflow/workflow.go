@@ -149,6 +149,8 @@ type Facts struct {
 	PublicMeetings, OpenOpinions int // 党员会/村民会 recorded; opinions not yet answered
 
 	DecisionRecorded     bool // 村两委决定
+	ApprovalRecorded     bool // 街道审定意见
+	ConfirmationRecorded bool // 区扶贫办确定
 	ResolutionRecorded   bool // 村民代表会决议
 	AnnouncementRecorded bool // 公告
 
@@ -235,6 +237,10 @@ func CanMoveOn(stage Stage, role access.Role, f Facts) *Refusal {
 		unmet(f.DecisionRecorded, "no_decision", "请先登记村两委决定")
 	case Representatives:
 		unmet(f.ResolutionRecorded, "no_resolution", "请先登记村民代表会决议")
+	case StreetReview:
+		unmet(f.ApprovalRecorded, "no_approval", "请先登记街道审定意见")
+	case DistrictConfirm:
+		unmet(f.ConfirmationRecorded, "no_confirmation", "请先登记区扶贫办确定意见")
 	case VillageNotice, StreetNotice:
 		if f.NoticePostedOn.IsZero() {
 			unmet(false, "notice_not_posted", "请先登记公示张贴（日期、地点、照片）")

@@ -83,6 +83,8 @@ func fullFacts() Facts {
 		Flagged:        0,
 		PublicMeetings: 2, OpenOpinions: 0,
 		DecisionRecorded:     true,
+		ApprovalRecorded:     true,
+		ConfirmationRecorded: true,
 		ResolutionRecorded:   true,
 		AnnouncementRecorded: true,
 		NoticePostedOn:       date("2017-06-20"),
@@ -311,10 +313,10 @@ func TestCanMoveOnConditions(t *testing.T) {
 		{"representatives recorded", Representatives, none, nil},
 		{"representatives missing", Representatives, func(f *Facts) { f.ResolutionRecorded = false }, []string{"no_resolution"}},
 
-		// 10 street_review: "approved". Facts carries no approval, so
-		// the move by the street is the approval; nothing in Facts holds it.
-		{"street_review", StreetReview, none, nil},
-		{"street_review ignores other stages' facts", StreetReview, func(f *Facts) { *f = Facts{Today: f.Today} }, nil},
+		// 10 street_review: the street's approval recorded.
+		{"street_review approved", StreetReview, none, nil},
+		{"street_review missing", StreetReview, func(f *Facts) { f.ApprovalRecorded = false }, []string{"no_approval"}},
+		{"street_review ignores other stages' facts", StreetReview, func(f *Facts) { *f = Facts{Today: f.Today, ApprovalRecorded: true} }, nil},
 
 		// 11 street_notice: as the village notice.
 		{"street_notice over", StreetNotice, none, nil},
@@ -324,9 +326,10 @@ func TestCanMoveOnConditions(t *testing.T) {
 		{"street_notice running and open report", StreetNotice, func(f *Facts) { f.Today = date("2017-06-20"); f.OpenReports = 1 },
 			[]string{"notice_running", "open_reports"}},
 
-		// 12 district_confirm: "confirmed", as 10.
-		{"district_confirm", DistrictConfirm, none, nil},
-		{"district_confirm ignores other stages' facts", DistrictConfirm, func(f *Facts) { *f = Facts{Today: f.Today} }, nil},
+		// 12 district_confirm: the district's confirmation recorded.
+		{"district_confirm confirmed", DistrictConfirm, none, nil},
+		{"district_confirm missing", DistrictConfirm, func(f *Facts) { f.ConfirmationRecorded = false }, []string{"no_confirmation"}},
+		{"district_confirm ignores other stages' facts", DistrictConfirm, func(f *Facts) { *f = Facts{Today: f.Today, ConfirmationRecorded: true} }, nil},
 
 		// 13 announced: announcement recorded.
 		{"announced recorded", Announced, none, nil},
