@@ -240,30 +240,14 @@ func (s *VillageLists) facts(ctx context.Context, c *store.Campaign, l *store.Vi
 	if f.OpenOpinions, err = s.store.CountOpenOpinions(ctx, l.ID); err != nil {
 		return f, err
 	}
-	n, err := s.store.CountRecords(ctx, l.ID, string(workflow.TwoCommittee))
-	f.DecisionRecorded = n > 0
-	if err != nil {
-		return f, err
-	}
-	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.RepresentativesRes))
-	f.ResolutionRecorded = n > 0
-	if err != nil {
-		return f, err
-	}
-	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.StreetApproval))
-	f.ApprovalRecorded = n > 0
-	if err != nil {
-		return f, err
-	}
-	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.DistrictDecision))
-	f.ConfirmationRecorded = n > 0
-	if err != nil {
-		return f, err
-	}
-	n, err = s.store.CountRecords(ctx, l.ID, string(workflow.Announcement))
-	f.AnnouncementRecorded = n > 0
-	if err != nil {
-		return f, err
+	for kind, recorded := range map[workflow.RecordKind]*bool{workflow.TwoCommittee: &f.DecisionRecorded,
+		workflow.RepresentativesRes: &f.ResolutionRecorded, workflow.StreetApproval: &f.ApprovalRecorded,
+		workflow.DistrictDecision: &f.ConfirmationRecorded, workflow.Announcement: &f.AnnouncementRecorded} {
+		n, err := s.store.CountRecords(ctx, l.ID, string(kind))
+		if err != nil {
+			return f, err
+		}
+		*recorded = n > 0
 	}
 	if level, ok := workflow.NoticeStage(workflow.Stage(l.Stage)); ok {
 		nt, err := s.store.CurrentNotice(ctx, l.ID, level)
@@ -610,7 +594,7 @@ type RecoveryInput struct {
 func (s *VillageLists) SetRecovery(ctx context.Context, actor access.Actor, in RecoveryInput) (*store.ReviewCase, error) {
 	var out store.ReviewCase
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		c, l, err := s.store.CaseByID(ctx, actor.Scope, in.CaseID)
+		c, _, err := s.store.CaseByID(ctx, actor.Scope, in.CaseID)
 		if err != nil {
 			return err
 		}
@@ -649,7 +633,6 @@ func (s *VillageLists) SetRecovery(ctx context.Context, actor access.Actor, in R
 			return err
 		}
 		out = *c
-		_ = l
 		return s.audit.Record(ctx, actor, Entry{Action: "case.recovery", ObjectType: "case", ObjectID: strconv.FormatInt(c.ID, 10),
 			Changes: []Change{{Field: "refuses_exit", Before: before.RefusesExit, After: c.RefusesExit},
 				{Field: "recover_amount", Before: moneyText(before.RecoverAmount), After: moneyText(c.RecoverAmount)},
