@@ -327,6 +327,16 @@ func serve(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("demo village lists: %w", err)
 			}
 			fmt.Fprintln(stdout, "演示村级名单 demo village lists: 2017 under way (竹园村委会 at 贫情分析), 2016 finished")
+			if err := a.Demo.SeedInspections(ctx); err != nil {
+				return fmt.Errorf("demo inspections: %w", err)
+			}
+			fmt.Fprintln(stdout, "演示检查考核 demo inspections: 2017 national assessment (阿子营 flagged, 松华 commended), planned scale per street")
+		}
+		if seeded {
+			if err := a.Demo.SeedDirectories(ctx); err != nil {
+				return fmt.Errorf("demo directories: %w", err)
+			}
+			fmt.Fprintln(stdout, "演示名录 demo directories: information officers (中所村委会 without one), two trainings, check teams A and B (B one 经投 official short)")
 		}
 		printDemo(stdout, accounts, seeded, cfg.DemoPassword)
 	}

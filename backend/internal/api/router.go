@@ -53,6 +53,13 @@ type Services struct {
 	VillageLists   *service.VillageLists
 	NationalExport *service.NationalExport
 	Evaluations    Evaluator
+	// The data-quality checks (录入质量).
+	DataQuality *service.DataQuality
+	// The information officer directory and the check teams' members.
+	Directories *service.Directories
+	// Figures and accountability (严明奖惩): corrections, inspections, rates.
+	Accountability *service.Accountability
+	Inspections    *service.Inspections
 }
 
 // Evaluator answers an evaluation envelope (the same function as the
@@ -223,6 +230,8 @@ func Routes() []Route {
 		{Method: "GET", Path: "/datasets", Roles: datasetReaders, Handler: (*Server).allDatasets},
 		{Method: "GET", Path: "/discrepancies", Roles: discrepancyReaders, Handler: (*Server).listDiscrepancies},
 		{Method: "GET", Path: "/discrepancies/export", Roles: discrepancyReaders, Handler: (*Server).exportDiscrepancies},
+		{Method: "GET", Path: "/data-quality", Roles: householdReaders, Handler: (*Server).dataQuality},
+		{Method: "GET", Path: "/data-quality/export", Roles: householdReaders, Handler: (*Server).exportDataQuality},
 		{Method: "GET", Path: "/discrepancies/:id", Roles: discrepancyReaders, Handler: (*Server).getDiscrepancy},
 		{Method: "POST", Path: "/discrepancies/:id/resolve", Roles: discrepancyResolvers, Handler: (*Server).resolveDiscrepancy},
 		{Method: "GET", Path: "/villages/:code/facts", Roles: householders, Handler: (*Server).getVillageFacts},
@@ -234,6 +243,35 @@ func Routes() []Route {
 		{Method: "POST", Path: "/departments/:code/tasks/correct", Roles: liaisons, Handler: (*Server).correctTask},
 		{Method: "POST", Path: "/departments/:code/tasks/dispute", Roles: liaisons, Handler: (*Server).disputeTask},
 		{Method: "POST", Path: "/departments/:code/tasks/import", Roles: liaisons, Handler: (*Server).importTasks},
+		// Policy what-if and the directories (issue 8).
+		{Method: "POST", Path: "/campaigns/:id/what-if", Roles: whatIfUsers, Handler: (*Server).whatIf},
+		{Method: "GET", Path: "/officers", Roles: officerReaders, Handler: (*Server).listOfficers},
+		{Method: "GET", Path: "/officers/export", Roles: officerReaders, Handler: (*Server).exportOfficers},
+		{Method: "POST", Path: "/officers", Roles: directoryKeeper, Handler: (*Server).createOfficer},
+		{Method: "PUT", Path: "/officers/:id", Roles: directoryKeeper, Handler: (*Server).updateOfficer},
+		{Method: "DELETE", Path: "/officers/:id", Roles: directoryKeeper, Handler: (*Server).deleteOfficer},
+		{Method: "GET", Path: "/trainings", Roles: directoryKeeper, Handler: (*Server).listTrainings},
+		{Method: "POST", Path: "/trainings", Roles: directoryKeeper, Handler: (*Server).createTraining},
+		{Method: "GET", Path: "/check-teams", Roles: teamReaders, Handler: (*Server).listCheckTeams},
+		{Method: "GET", Path: "/check-teams/export", Roles: teamReaders, Handler: (*Server).exportCheckTeams},
+		{Method: "POST", Path: "/check-teams/:code/members", Roles: districtOnly, Handler: (*Server).addTeamMember},
+		{Method: "PUT", Path: "/check-teams/:code/members/:id", Roles: districtOnly, Handler: (*Server).updateTeamMember},
+		{Method: "DELETE", Path: "/check-teams/:code/members/:id", Roles: districtOnly, Handler: (*Server).removeTeamMember},
+		// Figures and accountability (issue 8): corrections, inspections, rates.
+		{Method: "GET", Path: "/campaigns/:id/figures", Roles: accountabilityReaders, Handler: (*Server).campaignFigures},
+		{Method: "GET", Path: "/campaigns/:id/figures/export", Roles: accountabilityReaders, Handler: (*Server).exportFigures},
+		{Method: "PUT", Path: "/campaigns/:id/plans", Roles: districtOnly, Handler: (*Server).putPlans},
+		{Method: "GET", Path: "/campaigns/:id/rates", Roles: accountabilityReaders, Handler: (*Server).campaignRates},
+		{Method: "GET", Path: "/campaigns/:id/rates/export", Roles: accountabilityReaders, Handler: (*Server).exportRates},
+		{Method: "PUT", Path: "/campaigns/:id/threshold", Roles: districtOnly, Handler: (*Server).putThreshold},
+		{Method: "POST", Path: "/campaigns/:id/referrals", Roles: districtOnly, Handler: (*Server).addReferral},
+		{Method: "GET", Path: "/inspections", Roles: accountabilityReaders, Handler: (*Server).listInspections},
+		{Method: "POST", Path: "/inspections", Roles: districtOnly, Handler: (*Server).createInspection},
+		{Method: "GET", Path: "/inspections/template", Roles: districtOnly, Handler: (*Server).inspectionTemplate},
+		{Method: "POST", Path: "/inspections/import", Roles: districtOnly, Handler: (*Server).importInspections},
+		{Method: "GET", Path: "/inspections/:id", Roles: accountabilityReaders, Handler: (*Server).getInspection},
+		{Method: "PUT", Path: "/inspections/:id", Roles: districtOnly, Handler: (*Server).updateInspection},
+		{Method: "DELETE", Path: "/inspections/:id", Roles: districtOnly, Handler: (*Server).deleteInspection},
 	}
 }
 

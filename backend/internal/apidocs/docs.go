@@ -638,6 +638,97 @@ const docTemplate = `{
                 }
             }
         },
+        "/campaigns/{id}/figures": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Over proposed cases: households and people in remove_wrong (错评纠正), include (漏评纠正) and reinclude (错退纠正) cases, each as a share of its base — registered at the campaign's start (registered before 1 January of the campaign year and not exited before it); non-registered agricultural rural-resident households surveyed (the list past the survey stage, or a survey recorded); exited in the year before. People are present members. Streets carry the planned scale (规模) beside the proposed numbers. A street outside the caller's scope is 404. Never mixed with inspection results (/rates).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "This campaign's corrections (本次纠正) per street and village",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.FiguresDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/figures/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "The corrections (本次纠正) as XLSX",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/campaigns/{id}/lists": {
             "get": {
                 "security": [
@@ -932,6 +1023,155 @@ const docTemplate = `{
                 }
             }
         },
+        "/campaigns/{id}/plans": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Replaces the campaign's whole plan: one line per street and kind (remove_wrong, include, reinclude, exit_normal, continue_support), households and people (people ≥ households). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "Set the planned scale (规模) per street",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the plan",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.PlansRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PlansDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/rates": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Pooled over the campaign's inspections: 漏评率 = people found missed / people in sampled non-registered households; 错评率 = found wrongly registered / people in sampled registered households; 错退率 = found wrongly exited / people in sampled exited households; each as the exact fraction and a percent. A street inspected with no 漏评, 错评 or 错退 is commended (通报表扬); a street with a rate strictly above the threshold is flagged (通报批评), with its referrals. Never mixed with the corrections (/figures).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "Inspection rates (检查考核) per street and village",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.RatesDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/rates/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "The inspection rates as XLSX",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/campaigns/{id}/recompute": {
             "post": {
                 "security": [
@@ -982,6 +1222,185 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/referrals": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Only for a street flagged now (a rate strictly above the threshold); otherwise 409 condition_unmet. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "Record a flagged street's referral (区纪委 / 区委组织部)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the referral",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ReferralRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.ReferralDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/threshold": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "In percent (default 2): a street whose 漏评率, 错评率 or 错退率 is strictly above it is flagged for criticism. More than 0, at most 100, two decimals at most. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "figures"
+                ],
+                "summary": "Set the campaign's rate threshold",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "percent",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.ThresholdRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ThresholdDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/campaigns/{id}/what-if": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Re-runs the rules on the stored inputs of the campaign's outcomes (the household-v1 documents they were computed on) with the parameters given changed, the others the campaign's, and answers per street the counts by outcome now and then, and the households that would change (the first 1,000, ` + "`" + `truncated` + "`" + ` when there are more). Nothing is stored. An income year changed without a poverty line takes the line recorded for that year. A street or village outside the caller's scope is 404; without one the caller's whole scope is evaluated (a street account: its street; a check team: its streets).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "campaigns"
+                ],
+                "summary": "Policy what-if: how outcomes would change with other parameters",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "parameters to try and scope",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.WhatIfRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.WhatIfDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -1116,6 +1535,239 @@ const docTemplate = `{
                 }
             }
         },
+        "/check-teams": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Each team with its streets, members (phones masked) and the rule of 三(一) checked: at least two officials from each named department, ` + "`" + `rule.met` + "`" + `, each department's ` + "`" + `have` + "`" + ` against ` + "`" + `required` + "`" + `, and ` + "`" + `rule.missing` + "`" + ` those short. District and supervisor: every team; a street: its street's team; a check team: itself.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "The check teams with their members and the staffing rule",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.CheckTeamList"
+                        }
+                    }
+                }
+            }
+        },
+        "/check-teams/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Phones in full for the district, masked for the other readers. Audited.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "The check teams as XLSX: members, and the staffing rule by department",
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    }
+                }
+            }
+        },
+        "/check-teams/{code}/members": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Add an official to a check team",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "team code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "member",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamMemberRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamMemberDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/check-teams/{code}/members/{id}": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The whole entry; ` + "`" + `phone` + "`" + ` absent keeps the phone. A stale ` + "`" + `version` + "`" + ` is 409. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Change a check team's member",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "team code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "member",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamMemberUpdate"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TeamMemberDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "At the version read (409 when stale). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Remove a check team's member",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "team code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.MemberDelete"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/code-lists": {
             "get": {
                 "security": [
@@ -1135,6 +1787,131 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.CodeListsResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/data-quality": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Computed on request over every live household in scope (street and village narrow it). ` + "`" + `summary` + "`" + ` counts every check over the region filters (zeros included, whatever code and severity say); ` + "`" + `by_village` + "`" + ` lists the villages with findings the whole filter selects, most errors first; ` + "`" + `items` + "`" + ` is a page of those findings in household-code order, each linked to its field. Ages are counted at the active campaign's reference date. ID numbers in messages are masked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "data-quality"
+                ],
+                "summary": "Data-quality checks (录入质量, DQ-01 … DQ-16) over the register in the caller's scope",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "check code, DQ-01 … DQ-16",
+                        "name": "code",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "error or warning",
+                        "name": "severity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (≤ 100)",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.DataQualityResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/data-quality/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "data-quality"
+                ],
+                "summary": "The data-quality findings the filter selects, as XLSX (every page; audited)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "check code, DQ-01 … DQ-16",
+                        "name": "code",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "error or warning",
+                        "name": "severity",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -2955,6 +3732,338 @@ const docTemplate = `{
                 }
             }
         },
+        "/inspections": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Those that sampled a household in the caller's scope (and the street), newest first, with their sampled households and findings counted in that scope.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Inspections (检查考核、督查巡查、审计评估)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "campaign",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page (from 1)",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (at most 100)",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Page-api_InspectionSummaryDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Checked whole: body, kind, dates (not before the campaign's year, ended not before started nor after today), every household (by code, once), status at sampling and finding (漏评 only of a non-registered household, 错评 of a registered one, 错退 of an exited one). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Record an inspection with its sampled households and findings",
+                "parameters": [
+                    {
+                        "description": "the inspection",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionDetailDTO"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/inspections/import": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Multipart form with ` + "`" + `file` + "`" + ` (the template, filled in) and optionally ` + "`" + `campaign_id` + "`" + ` (default the active campaign). Rows with the same header fields are one inspection. The whole file is checked first; one problem and nothing is recorded (422 with every problem: row, column, value, reason). Audited.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Upload inspection results (XLSX)",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the filled-in sheet (.xlsx)",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "campaign (default the active one)",
+                        "name": "campaign_id",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionImportResult"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionImportRejectedBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/inspections/template": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Sheet 抽查户: one row per sampled household with its inspection's header fields (检查单位*, 检查类型*, 开始日期*, 结束日期*, 检查说明, 户编号*, 抽查时状态, 人数, 检查结论*, 备注), an example row, drop-down lists; sheet 填写说明.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "The inspection sheet's template (XLSX)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    }
+                }
+            }
+        },
+        "/inspections/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The households in the caller's scope; an inspection that sampled nothing there is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "One inspection with its sampled households",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "inspection id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionDetailDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "At the version read; a stale one is 409 version_conflict. Checked as on creation. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Replace an inspection (header and all households)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "inspection id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the inspection",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionUpdateRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.InspectionDetailDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "At the version read, with a reason. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Delete an inspection",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "inspection id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.DeleteInspectionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/jobs/{id}": {
             "get": {
                 "security": [
@@ -3083,6 +4192,250 @@ const docTemplate = `{
                 }
             }
         },
+        "/officers": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The officers of the villages in the caller's scope (a village officer: its village), phones masked, with the trainings each attended; ` + "`" + `missing` + "`" + ` lists the villages with poverty work (a registered or exited household) that have no officer. A street or village outside the scope is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "The information officer directory (信息员名录库)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OfficerDirectoryDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "District: any village; street: a village of its street (another is 422 on village_code). Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Add an information officer to a village",
+                "parameters": [
+                    {
+                        "description": "officer",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.NewOfficerRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.OfficerDTO"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/officers/export": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "As GET /officers, the villages without an officer at the end. Phones in full for the district and the streets (who keep the directory), masked for the other readers. Audited.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "The information officer directory as XLSX",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/officers/{id}": {
+            "put": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The whole entry; ` + "`" + `phone` + "`" + ` absent keeps the phone. A stale ` + "`" + `version` + "`" + ` is 409; an officer outside the caller's scope 404. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Change an information officer",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "officer id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "officer",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.OfficerUpdate"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.OfficerDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "At the version read (409 when stale); the training records keep naming the officer. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Remove an information officer from the directory",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "officer id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.VersionedDelete"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/poverty-lines": {
             "get": {
                 "security": [
@@ -3181,6 +4534,87 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.RegionsResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/trainings": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "The trainings of information officers",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.TrainingList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "directories"
+                ],
+                "summary": "Record a training of information officers",
+                "parameters": [
+                    {
+                        "description": "training",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.NewTrainingRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.TrainingDTO"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -4359,6 +5793,77 @@ const docTemplate = `{
                 }
             }
         },
+        "api.AreaFiguresDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "corrections": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CorrectionDTO"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "plan": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PlanLineDTO"
+                    }
+                }
+            }
+        },
+        "api.AreaRatesDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "found": {
+                    "$ref": "#/definitions/api.FoundDTO"
+                },
+                "inspected": {
+                    "type": "boolean"
+                },
+                "missed_rate": {
+                    "description": "漏评率 = people found missed / people in sampled non-registered households.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.InspectionRateDTO"
+                        }
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "sampled": {
+                    "$ref": "#/definitions/api.SampledDTO"
+                },
+                "wrong_rate": {
+                    "description": "错评率 = people found wrongly registered / people in sampled registered households.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.InspectionRateDTO"
+                        }
+                    ]
+                },
+                "wrongly_exited_rate": {
+                    "description": "错退率 = people found wrongly exited / people in sampled exited households.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.InspectionRateDTO"
+                        }
+                    ]
+                }
+            }
+        },
         "api.AttachmentDTO": {
             "type": "object",
             "properties": {
@@ -4401,6 +5906,27 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.AttachmentDTO"
                     }
+                }
+            }
+        },
+        "api.AttendeeDTO": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "officer_id": {
+                    "type": "integer"
+                },
+                "removed": {
+                    "description": "no longer in the directory",
+                    "type": "boolean"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
                 }
             }
         },
@@ -4741,6 +6267,44 @@ const docTemplate = `{
                 }
             }
         },
+        "api.CheckTeamDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "A"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TeamMemberDTO"
+                    }
+                },
+                "name": {
+                    "type": "string"
+                },
+                "rule": {
+                    "$ref": "#/definitions/api.StaffingRuleDTO"
+                },
+                "streets": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TeamStreetDTO"
+                    }
+                }
+            }
+        },
+        "api.CheckTeamList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CheckTeamDTO"
+                    }
+                }
+            }
+        },
         "api.ChoiceDTO": {
             "type": "object",
             "properties": {
@@ -4866,6 +6430,61 @@ const docTemplate = `{
                 }
             }
         },
+        "api.CorrectionDTO": {
+            "type": "object",
+            "properties": {
+                "base": {
+                    "type": "string",
+                    "example": "not_registered_surveyed"
+                },
+                "base_households": {
+                    "type": "integer"
+                },
+                "base_label": {
+                    "type": "string",
+                    "example": "已调查的农业户籍农村常住非建档立卡户"
+                },
+                "base_people": {
+                    "type": "integer"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "include"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "漏评纠正"
+                },
+                "people": {
+                    "type": "integer"
+                },
+                "planned": {
+                    "$ref": "#/definitions/api.CountDTO"
+                },
+                "share_households": {
+                    "$ref": "#/definitions/api.RateDTO"
+                },
+                "share_people": {
+                    "$ref": "#/definitions/api.RateDTO"
+                }
+            }
+        },
+        "api.CountDTO": {
+            "type": "object",
+            "properties": {
+                "households": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "people": {
+                    "type": "integer",
+                    "example": 10
+                }
+            }
+        },
         "api.CreateUserRequest": {
             "type": "object",
             "properties": {
@@ -4886,6 +6505,38 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "officer-zhang"
+                }
+            }
+        },
+        "api.DataQualityResponse": {
+            "type": "object",
+            "properties": {
+                "by_village": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.QualityVillageDTO"
+                    }
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.QualityItemDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "summary": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.QualityCountDTO"
+                    }
+                },
+                "total": {
+                    "type": "integer"
                 }
             }
         },
@@ -4990,6 +6641,43 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "api.DeleteInspectionRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "重复录入"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "api.DepartmentCheckDTO": {
+            "type": "object",
+            "properties": {
+                "department": {
+                    "type": "string",
+                    "example": "inv"
+                },
+                "department_name": {
+                    "type": "string",
+                    "example": "区经投公司"
+                },
+                "have": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "met": {
+                    "type": "boolean"
+                },
+                "required": {
+                    "type": "integer",
+                    "example": 2
                 }
             }
         },
@@ -5571,6 +7259,45 @@ const docTemplate = `{
                 },
                 "path": {
                     "type": "string"
+                }
+            }
+        },
+        "api.FiguresDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "campaign_name": {
+                    "type": "string",
+                    "example": "2017年动态管理"
+                },
+                "campaign_year": {
+                    "type": "integer",
+                    "example": 2017
+                },
+                "streets": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.StreetFiguresDTO"
+                    }
+                },
+                "total": {
+                    "$ref": "#/definitions/api.AreaFiguresDTO"
+                }
+            }
+        },
+        "api.FoundDTO": {
+            "type": "object",
+            "properties": {
+                "missed": {
+                    "$ref": "#/definitions/api.CountDTO"
+                },
+                "wrong": {
+                    "$ref": "#/definitions/api.CountDTO"
+                },
+                "wrongly_exited": {
+                    "$ref": "#/definitions/api.CountDTO"
                 }
             }
         },
@@ -6355,6 +8082,292 @@ const docTemplate = `{
                 }
             }
         },
+        "api.InspectionDetailDTO": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "enum": [
+                        "national",
+                        "provincial",
+                        "city",
+                        "district"
+                    ],
+                    "example": "national"
+                },
+                "body_label": {
+                    "type": "string",
+                    "example": "国家"
+                },
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "ended_on": {
+                    "type": "string",
+                    "example": "2017-11-15"
+                },
+                "households": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.SampledHouseholdDTO"
+                    }
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "assessment",
+                        "supervision",
+                        "audit"
+                    ],
+                    "example": "assessment"
+                },
+                "kind_label": {
+                    "type": "string",
+                    "example": "检查考核"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2017-11-06"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.InspectionImportRejectedBody": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "$ref": "#/definitions/api.ErrorDetail"
+                },
+                "report": {
+                    "$ref": "#/definitions/api.InspectionImportReportDTO"
+                }
+            }
+        },
+        "api.InspectionImportReportDTO": {
+            "type": "object",
+            "properties": {
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ImportProblemDTO"
+                    }
+                }
+            }
+        },
+        "api.InspectionImportResult": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "inspections": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.InspectionSummaryDTO"
+                    }
+                }
+            }
+        },
+        "api.InspectionRateDTO": {
+            "type": "object",
+            "properties": {
+                "above": {
+                    "type": "boolean"
+                },
+                "denominator": {
+                    "type": "integer",
+                    "example": 150
+                },
+                "fraction": {
+                    "type": "string",
+                    "example": "3/150"
+                },
+                "numerator": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "percent": {
+                    "type": "string",
+                    "example": "2.0"
+                }
+            }
+        },
+        "api.InspectionRequest": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "enum": [
+                        "national",
+                        "provincial",
+                        "city",
+                        "district"
+                    ],
+                    "example": "national"
+                },
+                "campaign_id": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "ended_on": {
+                    "type": "string",
+                    "example": "2017-11-15"
+                },
+                "households": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.SampleRequest"
+                    }
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "assessment",
+                        "supervision",
+                        "audit"
+                    ],
+                    "example": "assessment"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2017-11-06"
+                }
+            }
+        },
+        "api.InspectionSummaryDTO": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "enum": [
+                        "national",
+                        "provincial",
+                        "city",
+                        "district"
+                    ],
+                    "example": "national"
+                },
+                "body_label": {
+                    "type": "string",
+                    "example": "国家"
+                },
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "ended_on": {
+                    "type": "string",
+                    "example": "2017-11-15"
+                },
+                "faults": {
+                    "description": "households found missed, wrong or wrongly exited",
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "assessment",
+                        "supervision",
+                        "audit"
+                    ],
+                    "example": "assessment"
+                },
+                "kind_label": {
+                    "type": "string",
+                    "example": "检查考核"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "sampled_households": {
+                    "type": "integer"
+                },
+                "sampled_people": {
+                    "type": "integer"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2017-11-06"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.InspectionUpdateRequest": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "example": "national"
+                },
+                "ended_on": {
+                    "type": "string",
+                    "example": "2017-11-15"
+                },
+                "households": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.SampleRequest"
+                    }
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "assessment"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "started_on": {
+                    "type": "string",
+                    "example": "2017-11-06"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "api.InvestigationRequest": {
             "type": "object"
         },
@@ -6745,6 +8758,34 @@ const docTemplate = `{
                 }
             }
         },
+        "api.MemberDelete": {
+            "type": "object",
+            "properties": {
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.MissingOfficerDTO": {
+            "type": "object",
+            "properties": {
+                "households": {
+                    "type": "integer"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
         "api.MoveRequest": {
             "type": "object",
             "properties": {
@@ -6799,6 +8840,60 @@ const docTemplate = `{
                 "vehicle_value_limit": {
                     "type": "string",
                     "example": "30000"
+                }
+            }
+        },
+        "api.NewOfficerRequest": {
+            "type": "object",
+            "properties": {
+                "appointed_on": {
+                    "type": "string",
+                    "example": "2016-03-01"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "13987160000"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "officer-530103012004"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                }
+            }
+        },
+        "api.NewTrainingRequest": {
+            "type": "object",
+            "properties": {
+                "attendees": {
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    }
+                },
+                "held_on": {
+                    "type": "string",
+                    "example": "2017-05-12"
+                },
+                "hours": {
+                    "type": "string",
+                    "example": "4"
+                },
+                "street": {
+                    "type": "string"
+                },
+                "topic": {
+                    "type": "string",
+                    "example": "动态管理业务培训"
+                },
+                "trainer": {
+                    "type": "string",
+                    "example": "区扶贫办"
                 }
             }
         },
@@ -6932,6 +9027,100 @@ const docTemplate = `{
                 },
                 "title": {
                     "type": "string"
+                }
+            }
+        },
+        "api.OfficerDTO": {
+            "type": "object",
+            "properties": {
+                "appointed_on": {
+                    "type": "string",
+                    "example": "2016-03-01"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "139****1234"
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "street_name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "training_hours": {
+                    "type": "string",
+                    "example": "6.5"
+                },
+                "trainings": {
+                    "type": "integer"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "officer-530103012004"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.OfficerDirectoryDTO": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.OfficerDTO"
+                    }
+                },
+                "missing": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.MissingOfficerDTO"
+                    }
+                }
+            }
+        },
+        "api.OfficerUpdate": {
+            "type": "object",
+            "properties": {
+                "appointed_on": {
+                    "type": "string",
+                    "example": "2016-03-01"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "13987160000"
+                },
+                "username": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
                 }
             }
         },
@@ -7122,6 +9311,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Page-api_InspectionSummaryDTO": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.InspectionSummaryDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.Page-api_UserDTO": {
             "type": "object",
             "properties": {
@@ -7158,6 +9367,107 @@ const docTemplate = `{
             "properties": {
                 "password": {
                     "type": "string"
+                }
+            }
+        },
+        "api.PlanDTO": {
+            "type": "object",
+            "properties": {
+                "households": {
+                    "type": "integer"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "include"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "漏评纠正"
+                },
+                "people": {
+                    "type": "integer"
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.PlanLineDTO": {
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "type": "string",
+                    "example": "exit_normal"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "正常退出"
+                },
+                "planned": {
+                    "$ref": "#/definitions/api.CountDTO"
+                },
+                "proposed": {
+                    "$ref": "#/definitions/api.CountDTO"
+                }
+            }
+        },
+        "api.PlanRequest": {
+            "type": "object",
+            "properties": {
+                "households": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "remove_wrong",
+                        "include",
+                        "reinclude",
+                        "exit_normal",
+                        "continue_support"
+                    ],
+                    "example": "include"
+                },
+                "people": {
+                    "type": "integer",
+                    "example": 40
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                }
+            }
+        },
+        "api.PlansDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "plans": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PlanDTO"
+                    }
+                }
+            }
+        },
+        "api.PlansRequest": {
+            "type": "object",
+            "properties": {
+                "plans": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PlanRequest"
+                    }
                 }
             }
         },
@@ -7213,6 +9523,159 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "api.QualityCountDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "DQ-04"
+                },
+                "count": {
+                    "type": "integer"
+                },
+                "severity": {
+                    "type": "string",
+                    "enum": [
+                        "error",
+                        "warning"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "户主不是恰好一人"
+                }
+            }
+        },
+        "api.QualityItemDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "DQ-04"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "members.relation"
+                },
+                "head_name": {
+                    "type": "string"
+                },
+                "household_code": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "member_id": {
+                    "type": "integer"
+                },
+                "member_index": {
+                    "type": "integer"
+                },
+                "member_name": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "在户成员中没有户主（原户主“张三”状态为“死亡”，请变更户主）"
+                },
+                "severity": {
+                    "type": "string",
+                    "enum": [
+                        "error",
+                        "warning"
+                    ]
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "户主不是恰好一人"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.QualityVillageDTO": {
+            "type": "object",
+            "properties": {
+                "errors": {
+                    "type": "integer"
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                },
+                "village_name": {
+                    "type": "string"
+                },
+                "warnings": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.RateDTO": {
+            "type": "object",
+            "properties": {
+                "denominator": {
+                    "type": "integer",
+                    "example": 150
+                },
+                "fraction": {
+                    "type": "string",
+                    "example": "3/150"
+                },
+                "numerator": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "percent": {
+                    "type": "string",
+                    "example": "2.0"
+                }
+            }
+        },
+        "api.RatesDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "campaign_name": {
+                    "type": "string"
+                },
+                "campaign_year": {
+                    "type": "integer"
+                },
+                "inspections": {
+                    "type": "integer"
+                },
+                "streets": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.StreetRatesDTO"
+                    }
+                },
+                "threshold": {
+                    "$ref": "#/definitions/api.ThresholdDTO"
+                },
+                "total": {
+                    "$ref": "#/definitions/api.AreaRatesDTO"
                 }
             }
         },
@@ -7325,6 +9788,70 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "api.ReferralDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "referred_on": {
+                    "type": "string",
+                    "example": "2017-12-20"
+                },
+                "referred_to": {
+                    "type": "string",
+                    "enum": [
+                        "discipline_commission",
+                        "organization_department"
+                    ],
+                    "example": "discipline_commission"
+                },
+                "referred_to_label": {
+                    "type": "string",
+                    "example": "区纪委"
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                }
+            }
+        },
+        "api.ReferralRequest": {
+            "type": "object",
+            "properties": {
+                "note": {
+                    "type": "string"
+                },
+                "referred_on": {
+                    "type": "string",
+                    "example": "2017-12-20"
+                },
+                "referred_to": {
+                    "type": "string",
+                    "enum": [
+                        "discipline_commission",
+                        "organization_department"
+                    ],
+                    "example": "discipline_commission"
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
                 }
             }
         },
@@ -7544,6 +10071,112 @@ const docTemplate = `{
                 }
             }
         },
+        "api.SampleRequest": {
+            "type": "object",
+            "properties": {
+                "finding": {
+                    "type": "string",
+                    "enum": [
+                        "correct",
+                        "missed",
+                        "wrong",
+                        "wrongly_exited"
+                    ],
+                    "example": "missed"
+                },
+                "household_code": {
+                    "type": "string",
+                    "example": "530103012004-0000001"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "people": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "not_registered",
+                        "registered",
+                        "exited"
+                    ],
+                    "example": "not_registered"
+                }
+            }
+        },
+        "api.SampledDTO": {
+            "type": "object",
+            "properties": {
+                "exited": {
+                    "$ref": "#/definitions/api.CountDTO"
+                },
+                "not_registered": {
+                    "$ref": "#/definitions/api.CountDTO"
+                },
+                "registered": {
+                    "$ref": "#/definitions/api.CountDTO"
+                }
+            }
+        },
+        "api.SampledHouseholdDTO": {
+            "type": "object",
+            "properties": {
+                "finding": {
+                    "type": "string",
+                    "enum": [
+                        "correct",
+                        "missed",
+                        "wrong",
+                        "wrongly_exited"
+                    ],
+                    "example": "missed"
+                },
+                "finding_label": {
+                    "type": "string",
+                    "example": "漏评"
+                },
+                "household_code": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "people": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "not_registered",
+                        "registered",
+                        "exited"
+                    ],
+                    "example": "not_registered"
+                },
+                "status_label": {
+                    "type": "string",
+                    "example": "非建档立卡户"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
         "api.ScopeDTO": {
             "type": "object",
             "properties": {
@@ -7606,6 +10239,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.StaffingRuleDTO": {
+            "type": "object",
+            "properties": {
+                "departments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DepartmentCheckDTO"
+                    }
+                },
+                "met": {
+                    "type": "boolean"
+                },
+                "missing": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DepartmentCheckDTO"
+                    }
+                }
+            }
+        },
         "api.StageDTO": {
             "type": "object",
             "properties": {
@@ -7651,6 +10304,105 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.VillageDTO"
                     }
+                }
+            }
+        },
+        "api.StreetFiguresDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "corrections": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CorrectionDTO"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "plan": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.PlanLineDTO"
+                    }
+                },
+                "villages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.AreaFiguresDTO"
+                    }
+                }
+            }
+        },
+        "api.StreetRatesDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "commended": {
+                    "type": "boolean"
+                },
+                "flagged": {
+                    "type": "boolean"
+                },
+                "found": {
+                    "$ref": "#/definitions/api.FoundDTO"
+                },
+                "inspected": {
+                    "type": "boolean"
+                },
+                "missed_rate": {
+                    "description": "漏评率 = people found missed / people in sampled non-registered households.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.InspectionRateDTO"
+                        }
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "referrals": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.ReferralDTO"
+                    }
+                },
+                "sampled": {
+                    "$ref": "#/definitions/api.SampledDTO"
+                },
+                "standing": {
+                    "type": "string",
+                    "example": "通报批评"
+                },
+                "villages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.AreaRatesDTO"
+                    }
+                },
+                "wrong_rate": {
+                    "description": "错评率 = people found wrongly registered / people in sampled registered households.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.InspectionRateDTO"
+                        }
+                    ]
+                },
+                "wrongly_exited_rate": {
+                    "description": "错退率 = people found wrongly exited / people in sampled exited households.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.InspectionRateDTO"
+                        }
+                    ]
                 }
             }
         },
@@ -7881,6 +10633,138 @@ const docTemplate = `{
                 }
             }
         },
+        "api.TeamMemberDTO": {
+            "type": "object",
+            "properties": {
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "department_name": {
+                    "type": "string",
+                    "example": "区公安分局"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "138****1234"
+                },
+                "post": {
+                    "type": "string",
+                    "example": "副科长"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "member"
+                    ]
+                },
+                "team_code": {
+                    "type": "string",
+                    "example": "A"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.TeamMemberRequest": {
+            "type": "object",
+            "properties": {
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "13871230000"
+                },
+                "post": {
+                    "type": "string",
+                    "example": "副科长"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "member"
+                    ]
+                }
+            }
+        },
+        "api.TeamMemberUpdate": {
+            "type": "object",
+            "properties": {
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "post": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "member"
+                    ]
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.TeamStreetDTO": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.ThresholdDTO": {
+            "type": "object",
+            "properties": {
+                "fraction": {
+                    "type": "string",
+                    "example": "0.02"
+                },
+                "percent": {
+                    "type": "string",
+                    "example": "2.0"
+                }
+            }
+        },
+        "api.ThresholdRequest": {
+            "type": "object",
+            "properties": {
+                "percent": {
+                    "type": "string",
+                    "example": "2"
+                }
+            }
+        },
         "api.TokenResponse": {
             "type": "object",
             "properties": {
@@ -7894,6 +10778,60 @@ const docTemplate = `{
                 "token_type": {
                     "type": "string",
                     "example": "Bearer"
+                }
+            }
+        },
+        "api.TrainingDTO": {
+            "type": "object",
+            "properties": {
+                "attendee_count": {
+                    "type": "integer"
+                },
+                "attendees": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.AttendeeDTO"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "held_on": {
+                    "type": "string",
+                    "example": "2017-05-12"
+                },
+                "hours": {
+                    "type": "string",
+                    "example": "4.0"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "topic": {
+                    "type": "string"
+                },
+                "trainer": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.TrainingList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.TrainingDTO"
+                    }
                 }
             }
         },
@@ -8025,6 +10963,17 @@ const docTemplate = `{
                 "value": {
                     "type": "string",
                     "example": "45000.00"
+                }
+            }
+        },
+        "api.VersionedDelete": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
                 }
             }
         },
@@ -8351,6 +11300,166 @@ const docTemplate = `{
                 "village_name": {
                     "type": "string",
                     "example": "鼠街村委会"
+                }
+            }
+        },
+        "api.WhatIfDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "cap": {
+                    "type": "integer",
+                    "example": 1000
+                },
+                "changed": {
+                    "type": "integer"
+                },
+                "changes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.WhatIfHouseholdDTO"
+                    }
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "parameters": {
+                    "$ref": "#/definitions/api.WhatIfParameters"
+                },
+                "streets": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.WhatIfStreetDTO"
+                    }
+                },
+                "truncated": {
+                    "type": "boolean"
+                }
+            }
+        },
+        "api.WhatIfHouseholdDTO": {
+            "type": "object",
+            "properties": {
+                "head_name": {
+                    "type": "string"
+                },
+                "household_code": {
+                    "type": "string",
+                    "example": "530103012004-0001"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "outcome_now": {
+                    "type": "string",
+                    "example": "keep"
+                },
+                "outcome_now_label": {
+                    "type": "string",
+                    "example": "保留"
+                },
+                "outcome_then": {
+                    "type": "string",
+                    "example": "exit_normal"
+                },
+                "outcome_then_label": {
+                    "type": "string",
+                    "example": "正常脱贫"
+                },
+                "street_code": {
+                    "type": "string"
+                },
+                "village_code": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.WhatIfParameters": {
+            "type": "object",
+            "properties": {
+                "campaign_year": {
+                    "type": "integer",
+                    "example": 2017
+                },
+                "income_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "poverty_line": {
+                    "type": "string",
+                    "example": "3300.00"
+                },
+                "reference_date": {
+                    "type": "string",
+                    "example": "2017-06-30"
+                },
+                "vehicle_value_limit": {
+                    "type": "string",
+                    "example": "30000.00"
+                }
+            }
+        },
+        "api.WhatIfRequest": {
+            "type": "object",
+            "properties": {
+                "income_year": {
+                    "type": "integer",
+                    "example": 2016
+                },
+                "poverty_line": {
+                    "type": "string",
+                    "example": "3300"
+                },
+                "reference_date": {
+                    "type": "string",
+                    "example": "2017-06-30"
+                },
+                "street": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "vehicle_value_limit": {
+                    "type": "string",
+                    "example": "50000"
+                },
+                "village": {
+                    "type": "string",
+                    "example": "530103012004"
+                }
+            }
+        },
+        "api.WhatIfStreetDTO": {
+            "type": "object",
+            "properties": {
+                "changed": {
+                    "type": "integer"
+                },
+                "counts_now": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "counts_then": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "street_name": {
+                    "type": "string",
+                    "example": "阿子营街道"
                 }
             }
         },

@@ -86,6 +86,10 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Attachments:    service.NewAttachments(st, audit, cfg.UploadLimit, now),
 		Imports:        service.NewImports(st, audit, regions, outcomes, now),
 		Evaluations:    service.Evaluations{},
+		Directories:    service.NewDirectories(st, audit, regions, now),
+		DataQuality:    service.NewDataQuality(st, audit, now),
+		Accountability: service.NewAccountability(st, audit, regions, now),
+		Inspections:    service.NewInspections(st, audit, regions, now),
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses, UploadLimit: cfg.UploadLimit,
 		RegisterUploadLimit: cfg.RegisterUploadLimit,

@@ -71,6 +71,12 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 	if err := w.review(ctx, actor, add); err != nil {
 		return nil, err
 	}
+	if actor.Role == access.VillageOfficer || actor.Role == access.CheckTeam {
+		n, err := NewDataQuality(w.store, nil, w.now).ErrorCount(ctx, actor)
+		if err := add("data_quality_errors", "/data-quality", n, err); err != nil {
+			return nil, err
+		}
+	}
 	switch actor.Role {
 	case access.Department:
 		n, err := w.confirmations.PendingCount(ctx, actor)

@@ -42,6 +42,8 @@ var sealedTables = []struct {
 	{"dept_records", []string{"id_number", "data"}},
 	{"discrepancies", []string{"survey_value", "department_value"}},
 	{"users", []string{"totp_secret", "totp_pending"}}, // the TOTP second factor
+	{"info_officers", []string{"phone"}},               // information officers (directories.go)
+	{"check_team_members", []string{"phone"}},          // check team members (directories.go)
 }
 
 // ErrNoKeys is returned when sealed data is read or written without keys.

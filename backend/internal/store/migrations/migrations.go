@@ -34,6 +34,8 @@ var All = []Migration{
 	{8, "cross-checks: department register imports, their records and problems, discrepancies", m0008Crosscheck},
 	{9, "sign-in: TOTP secrets sealed at rest, their key version", m0009MFASealed},
 	{10, "review: stage deadlines, village lists, cases, records, notices, reports", m0010Review},
+	{11, "inspections: sampled households and findings, planned scale, referrals, rate threshold", m0011Inspections},
+	{12, "directories: information officers and their trainings, check team members", m0012Directories},
 }
 
 type schemaMigration struct {
