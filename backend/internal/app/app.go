@@ -67,13 +67,14 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	villageFacts := service.NewVillageFacts(st, audit, regions, now)
 	confirmations := service.NewConfirmations(st, audit, households, villageFacts, depts, regions, now)
 	crossChecks := service.NewCrossChecks(st, audit, depts, households, outcomes, runner, filepath.Join(cfg.DataDir, "uploads"), now)
+	dataQuality := service.NewDataQuality(st, audit, now)
 	h, err := api.New(api.Services{
 		Sessions:       sessions,
 		Accounts:       service.NewAccounts(st, hasher, audit, regions, depts, now),
 		Audit:          audit,
 		Regions:        regions,
 		Departments:    depts,
-		Work:           service.NewWork(st, confirmations, now),
+		Work:           service.NewWork(st, confirmations, dataQuality, now),
 		Households:     households,
 		CrossChecks:    crossChecks,
 		VillageLists:   service.NewVillageLists(st, audit, cfg.UploadLimit, now),
@@ -87,7 +88,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Imports:        service.NewImports(st, audit, regions, outcomes, now),
 		Evaluations:    service.Evaluations{},
 		Directories:    service.NewDirectories(st, audit, regions, now),
-		DataQuality:    service.NewDataQuality(st, audit, now),
+		DataQuality:    dataQuality,
 		Accountability: service.NewAccountability(st, audit, regions, now),
 		Inspections:    service.NewInspections(st, audit, regions, now),
 	}, api.Options{

@@ -32,12 +32,13 @@ type DataQuality struct {
 	audit      *AuditLog
 	thresholds quality.Thresholds
 	now        func() time.Time
+	passes     *passCache // the passes kept between requests, this service's own
 }
 
 // NewDataQuality builds the data-quality service with the specification's
 // thresholds.
 func NewDataQuality(st *store.Store, a *AuditLog, now func() time.Time) *DataQuality {
-	return &DataQuality{store: st, audit: a, thresholds: quality.DefaultThresholds(), now: now}
+	return &DataQuality{store: st, audit: a, thresholds: quality.DefaultThresholds(), now: now, passes: &passCache{}}
 }
 
 // WithThresholds sets the checks' thresholds (settings).
@@ -144,7 +145,7 @@ func (s *DataQuality) Report(ctx context.Context, actor access.Actor, f QualityF
 			return r, err
 		}
 		// The register changed under the kept pass: forget it, check again.
-		passes.forget(s.store, p)
+		s.passes.forget(s.store, p)
 	}
 }
 
@@ -437,7 +438,7 @@ func (s *DataQuality) pass(ctx context.Context, sc access.Scope, f QualityFilter
 	if err != nil {
 		return nil, err
 	}
-	if p := passes.get(s.store, key); p != nil && p.state == st {
+	if p := s.passes.get(s.store, key); p != nil && p.state == st {
 		return p, nil
 	}
 	qc, err := s.context(ctx)
@@ -467,7 +468,7 @@ func (s *DataQuality) pass(ctx context.Context, sc access.Scope, f QualityFilter
 	if err != nil {
 		return nil, err
 	}
-	passes.put(s.store, p)
+	s.passes.put(s.store, p)
 	return p, nil
 }
 
@@ -497,8 +498,6 @@ const (
 	passesKept       = 64
 	passFindingsKept = 4 << 20
 )
-
-var passes = &passCache{}
 
 func (c *passCache) get(st *store.Store, key string) *qualityPass {
 	c.mu.Lock()

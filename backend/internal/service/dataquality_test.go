@@ -162,7 +162,7 @@ func TestDataQualityReport(t *testing.T) {
 		if n, err := dq.ErrorCount(ctx, officer); err != nil || n != 1 {
 			t.Fatalf("officer's errors: %d %v", n, err)
 		}
-		work := service.NewWork(st, nil, time.Now)
+		work := service.NewWork(st, nil, service.NewDataQuality(st, nil, time.Now), time.Now)
 		items, err := work.Pending(ctx, officer)
 		if err != nil {
 			t.Fatal(err)

@@ -290,7 +290,31 @@ func demoDetails(h *register.Household, i int) {
 	}
 	h.Surveyors = []string{"张丽、李强", "王芳、赵刚", "陈静、刘洋", "杨敏、黄伟"}[i%4]
 	h.SurveyDate = localdate.Date{Year: 2017, Month: 6, Day: 1 + i%29}
+	ref := localdate.Date{Year: 2017, Month: 6, Day: 30}
+	working := false
 	for j := range h.Members {
-		h.Members[j].Ethnicity = []string{"汉族", "汉族", "汉族", "彝族", "回族"}[(i+j)%5]
+		m := &h.Members[j]
+		m.Ethnicity = []string{"汉族", "汉族", "汉族", "彝族", "回族"}[(i+j)%5]
+		// Labour ability and work, as a survey records them (data-quality.md
+		// DQ-06, DQ-10); the rules do not read them.
+		age := ref.Year - m.BirthDate.Year
+		if ref.Month < m.BirthDate.Month || ref.Month == m.BirthDate.Month && ref.Day < m.BirthDate.Day {
+			age--
+		}
+		if age < 16 || age > 65 || m.LabourAbility != "" {
+			continue
+		}
+		switch {
+		case m.Health == "major_disease" || m.DisabilityCategory != "":
+			m.LabourAbility = "lost"
+		case (i+j)%4 == 0:
+			m.LabourAbility = "skilled"
+		default:
+			m.LabourAbility = "ordinary"
+		}
+		if !working && m.LabourAbility != "lost" && m.MigrantPlace == "" && h.IncomeWage != nil && h.IncomeWage.IsPositive() {
+			months := 6 + (i+j)%6
+			m.MigrantPlace, m.MigrantMonths, working = []string{"township", "county", "province", "outside"}[(i+j)%4], &months, true
+		}
 	}
 }

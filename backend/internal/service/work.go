@@ -17,12 +17,13 @@ import (
 type Work struct {
 	store         *store.Store
 	confirmations *Confirmations
+	quality       *DataQuality
 	now           func() time.Time
 }
 
 // NewWork builds the work service.
-func NewWork(st *store.Store, c *Confirmations, now func() time.Time) *Work {
-	return &Work{store: st, confirmations: c, now: now}
+func NewWork(st *store.Store, c *Confirmations, q *DataQuality, now func() time.Time) *Work {
+	return &Work{store: st, confirmations: c, quality: q, now: now}
 }
 
 // WorkItem is one kind of pending work: Key names it (the SPA translates
@@ -72,7 +73,7 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 		return nil, err
 	}
 	if actor.Role == access.VillageOfficer || actor.Role == access.CheckTeam {
-		n, err := NewDataQuality(w.store, nil, w.now).ErrorCount(ctx, actor)
+		n, err := w.quality.ErrorCount(ctx, actor)
 		if err := add("data_quality_errors", "/data-quality", n, err); err != nil {
 			return nil, err
 		}
