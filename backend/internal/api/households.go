@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
 
+	"jingzhun/internal/apperr"
 	"jingzhun/internal/interchange"
 	"jingzhun/internal/localdate"
 	"jingzhun/internal/register"
@@ -637,4 +638,51 @@ func (s *Server) householdInterchange(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", interchange.AppendHousehold(nil, &h))
+}
+
+// CauseCountDTO is how many households give a main cause of poverty.
+type CauseCountDTO struct {
+	Cause      string `json:"cause" example:"illness"`
+	Label      string `json:"label" example:"因病"`
+	Households int64  `json:"households"`
+	People     int64  `json:"people"`
+}
+
+// householdCauses godoc
+//
+//	@Summary		Households by main cause of poverty (致贫原因)
+//	@Description	Live households in the caller's scope; status: registered and exited by default (comma-separated statuses to choose).
+//	@Tags			households
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			street	query	string	false	"street code"
+//	@Param			village	query	string	false	"village code"
+//	@Param			status	query	string	false	"statuses, comma-separated"
+//	@Success		200		{array}	CauseCountDTO
+//	@Router			/households/causes [get]
+func (s *Server) householdCauses(c *gin.Context) {
+	var statuses []string
+	for _, v := range strings.Split(c.Query("status"), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			if !register.Valid("status", v) {
+				fail(c, s.log, apperr.Invalid(apperr.Detail{Field: "status", Message: "未知的建档立卡状态：" + v}))
+				return
+			}
+			statuses = append(statuses, v)
+		}
+	}
+	rows, err := s.Households.Causes(c.Request.Context(), actor(c), c.Query("street"), c.Query("village"), statuses)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	out := make([]CauseCountDTO, len(rows))
+	for i, r := range rows {
+		label := register.Label("cause", r.Cause)
+		if r.Cause == "" {
+			label = "未填写"
+		}
+		out[i] = CauseCountDTO{Cause: r.Cause, Label: label, Households: r.Households, People: r.People}
+	}
+	c.JSON(http.StatusOK, out)
 }

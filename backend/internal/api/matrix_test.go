@@ -80,6 +80,8 @@ var authorization = map[string][]string{
 	"GET /api/v1/campaigns/:id/outcomes/export":                 readers,
 	"POST /api/v1/campaigns":                                    {"district"},
 	"POST /api/v1/campaigns/:id/open-lists":                     {"district"},
+	"GET /api/v1/campaigns/:id/cases":                           readers,
+	"GET /api/v1/households/causes":                             readers,
 	"GET /api/v1/campaigns/:id/lists":                           readers,
 	"GET /api/v1/campaigns/:id/national-export":                 {"district"},
 	"GET /api/v1/village-lists/:id":                             readers,

@@ -1085,3 +1085,66 @@ func (s *Server) proposeBatch(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, out)
 }
+
+// CampaignCaseDTO is a case behind a figure: the household, its place, the
+// computed outcome and the proposal.
+type CampaignCaseDTO struct {
+	ID            int64  `json:"id"`
+	ListID        int64  `json:"list_id"`
+	HouseholdID   int64  `json:"household_id"`
+	HouseholdCode string `json:"household_code"`
+	HeadName      string `json:"head_name"`
+	StreetName    string `json:"street_name"`
+	VillageName   string `json:"village_name"`
+	Members       int    `json:"members"`
+	Computed      string `json:"computed"`
+	ComputedLabel string `json:"computed_label"`
+	Proposal      string `json:"proposal"`
+	ProposalLabel string `json:"proposal_label"`
+	Flagged       bool   `json:"flagged"`
+}
+
+// campaignCases godoc
+//
+//	@Summary		A campaign's cases across its village lists (the households behind a figure)
+//	@Description	In the caller's scope; filters: street, village, proposal (an outcome, or none), computed, flagged=1. Paged (page_size ≤ 100).
+//	@Tags			village-lists
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			id			path		int		true	"campaign id"
+//	@Param			street		query		string	false	"street code"
+//	@Param			village		query		string	false	"village code"
+//	@Param			proposal	query		string	false	"proposal (outcome code) or none"
+//	@Param			computed	query		string	false	"computed outcome"
+//	@Param			flagged		query		string	false	"1: flagged cases only"
+//	@Param			page		query		int		false	"page"
+//	@Param			page_size	query		int		false	"page size"
+//	@Success		200			{object}	Page[CampaignCaseDTO]
+//	@Failure		404			{object}	ErrorBody
+//	@Router			/campaigns/{id}/cases [get]
+func (s *Server) campaignCases(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	page, size, err := paging(c)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	f := store.CampaignCaseFilter{StreetCode: c.Query("street"), VillageCode: c.Query("village"), Proposal: c.Query("proposal"),
+		Computed: c.Query("computed"), Flagged: c.Query("flagged") == "1", Page: page, PageSize: size}
+	rows, total, err := s.VillageLists.Cases(c.Request.Context(), actor(c), id, f)
+	if err != nil {
+		fail(c, s.log, err)
+		return
+	}
+	out := Page[CampaignCaseDTO]{Items: make([]CampaignCaseDTO, len(rows)), Total: total, Page: page, PageSize: size}
+	for i, r := range rows {
+		out.Items[i] = CampaignCaseDTO{ID: r.ID, ListID: r.ListID, HouseholdID: r.HouseholdID, HouseholdCode: r.HouseholdCode,
+			HeadName: r.HeadName, StreetName: r.StreetName, VillageName: r.VillageName, Members: r.Members, Computed: r.Computed,
+			ComputedLabel: rules.Outcome(r.Computed).Chinese(), Proposal: r.Proposal, ProposalLabel: rules.Outcome(r.Proposal).Chinese(), Flagged: r.Flagged}
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -160,6 +160,41 @@ func TestVillageListsOverHTTP(t *testing.T) {
 		if audit.Total != 3 {
 			t.Fatalf("national exports audited: %d, want 3", audit.Total)
 		}
+		// The households behind a figure: the recorded village's cases, and
+		// the causes of poverty summing to the registered and exited households.
+		var cases struct {
+			Total int64 `json:"total"`
+			Items []struct {
+				Proposal string `json:"proposal"`
+			} `json:"items"`
+		}
+		s.do(req{method: "GET", path: "/api/v1/campaigns/1/cases?village=530103009002&page_size=100", token: district}).json(t, &cases)
+		if cases.Total == 0 || int(cases.Total) != len(cases.Items) || cases.Items[0].Proposal == "" {
+			t.Fatalf("cases of the recorded village: %+v", cases)
+		}
+		s.do(req{method: "GET", path: "/api/v1/campaigns/1/cases?village=530103009002&page_size=100", token: street}).json(t, &cases)
+		if cases.Total != 0 {
+			t.Fatalf("street 530103011 sees %d cases of a village of 530103009", cases.Total)
+		}
+		var causes []struct {
+			Households int64 `json:"households"`
+		}
+		s.do(req{method: "GET", path: "/api/v1/households/causes", token: street}).json(t, &causes)
+		var byCause, byStatus int64
+		for _, c := range causes {
+			byCause += c.Households
+		}
+		for _, status := range []string{"registered", "exited"} {
+			var page struct {
+				Total int64 `json:"total"`
+			}
+			s.do(req{method: "GET", path: "/api/v1/households?street=530103011&status=" + status, token: street}).json(t, &page)
+			byStatus += page.Total
+		}
+		if byCause == 0 || byCause != byStatus {
+			t.Fatalf("causes count %d households, the register %d", byCause, byStatus)
+		}
+
 		// Home pages: the team has lists to move and a report to investigate.
 		var work struct {
 			Items []struct {

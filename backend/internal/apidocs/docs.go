@@ -638,6 +638,88 @@ const docTemplate = `{
                 }
             }
         },
+        "/campaigns/{id}/cases": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "In the caller's scope; filters: street, village, proposal (an outcome, or none), computed, flagged=1. Paged (page_size ≤ 100).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "village-lists"
+                ],
+                "summary": "A campaign's cases across its village lists (the households behind a figure)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "campaign id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "proposal (outcome code) or none",
+                        "name": "proposal",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "computed outcome",
+                        "name": "computed",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "1: flagged cases only",
+                        "name": "flagged",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Page-api_CampaignCaseDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/campaigns/{id}/figures": {
             "get": {
                 "security": [
@@ -3195,6 +3277,54 @@ const docTemplate = `{
                         "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/households/causes": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Live households in the caller's scope; status: registered and exited by default (comma-separated statuses to choose).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "households"
+                ],
+                "summary": "Households by main cause of poverty (致贫原因)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "street code",
+                        "name": "street",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "village code",
+                        "name": "village",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "statuses, comma-separated",
+                        "name": "status",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/api.CauseCountDTO"
+                            }
                         }
                     }
                 }
@@ -6068,6 +6198,50 @@ const docTemplate = `{
                 }
             }
         },
+        "api.CampaignCaseDTO": {
+            "type": "object",
+            "properties": {
+                "computed": {
+                    "type": "string"
+                },
+                "computed_label": {
+                    "type": "string"
+                },
+                "flagged": {
+                    "type": "boolean"
+                },
+                "head_name": {
+                    "type": "string"
+                },
+                "household_code": {
+                    "type": "string"
+                },
+                "household_id": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "list_id": {
+                    "type": "integer"
+                },
+                "members": {
+                    "type": "integer"
+                },
+                "proposal": {
+                    "type": "string"
+                },
+                "proposal_label": {
+                    "type": "string"
+                },
+                "street_name": {
+                    "type": "string"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
         "api.CampaignDTO": {
             "type": "object",
             "properties": {
@@ -6263,6 +6437,25 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.CauseCountDTO": {
+            "type": "object",
+            "properties": {
+                "cause": {
+                    "type": "string",
+                    "example": "illness"
+                },
+                "households": {
+                    "type": "integer"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "因病"
+                },
+                "people": {
                     "type": "integer"
                 }
             }
@@ -9258,6 +9451,26 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/api.AuditEventDTO"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.Page-api_CampaignCaseDTO": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.CampaignCaseDTO"
                     }
                 },
                 "page": {

@@ -402,3 +402,13 @@ func (s *Households) Interchange(ctx context.Context, actor access.Actor, id int
 	}
 	return h.Interchange(group), nil
 }
+
+// Causes counts the households in the caller's scope by main cause of
+// poverty (registered and exited households unless statuses are given).
+func (s *Households) Causes(ctx context.Context, actor access.Actor, street, village string, statuses []string) ([]store.CauseCount, error) {
+	if len(statuses) == 0 {
+		statuses = []string{register.Registered, register.Exited}
+	}
+	rows, err := s.store.CauseCounts(ctx, actor.Scope, street, village, statuses)
+	return rows, apperr.Wrap(err, "causes")
+}

@@ -1172,3 +1172,13 @@ func HouseholdEditable(ctx context.Context, st *store.Store, villageCode string)
 	}
 	return nil
 }
+
+// Cases lists a campaign's cases in the caller's scope: the households
+// behind a figure on the dashboard.
+func (s *VillageLists) Cases(ctx context.Context, actor access.Actor, campaignID int64, f store.CampaignCaseFilter) ([]store.CampaignCaseRow, int64, error) {
+	if _, err := s.campaign(ctx, campaignID); err != nil {
+		return nil, 0, err
+	}
+	rows, total, err := s.store.CampaignCases(ctx, actor.Scope, campaignID, f)
+	return rows, total, apperr.Wrap(err, "campaign cases")
+}

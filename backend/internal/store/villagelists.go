@@ -451,3 +451,100 @@ func (s *Store) FinishDemoCampaign(ctx context.Context, campaignID int64, stage 
 		proposal_override = ?, proposal_reason = '往年批次，从原系统迁入', proposed_by = 'district', proposed_at = ?
 		WHERE campaign_id = ?`, true, at, campaignID).Error
 }
+
+// CampaignCaseFilter selects a campaign's cases across its lists.
+type CampaignCaseFilter struct {
+	StreetCode  string
+	VillageCode string
+	Proposal    string // a proposal, "none" for none
+	Computed    string
+	Flagged     bool
+	Page        int
+	PageSize    int
+}
+
+// CampaignCaseRow is a case with its household and place, for drill-downs.
+type CampaignCaseRow struct {
+	ID            int64
+	ListID        int64
+	HouseholdID   int64
+	HouseholdCode string
+	HeadName      string
+	StreetName    string
+	VillageName   string
+	Members       int
+	Computed      string
+	Proposal      string
+	Flagged       bool
+}
+
+func (s *Store) campaignCaseQuery(ctx context.Context, sc access.Scope, campaignID int64, f CampaignCaseFilter) *gorm.DB {
+	q := inScope(s.conn(ctx).Table("review_cases c").
+		Joins("JOIN households h ON h.id = c.household_id AND h.deleted_at IS NULL").
+		Joins("LEFT JOIN household_outcomes o ON o.household_id = c.household_id AND o.campaign_id = c.campaign_id"), sc, "h").
+		Where("c.campaign_id = ?", campaignID)
+	if f.StreetCode != "" {
+		q = q.Where("h.street_code = ?", f.StreetCode)
+	}
+	if f.VillageCode != "" {
+		q = q.Where("h.village_code = ?", f.VillageCode)
+	}
+	switch f.Proposal {
+	case "":
+	case "none":
+		q = q.Where("c.proposal = ''")
+	default:
+		q = q.Where("c.proposal = ?", f.Proposal)
+	}
+	if f.Computed != "" {
+		q = q.Where("o.outcome = ?", f.Computed)
+	}
+	if f.Flagged {
+		q = q.Where("c.flagged = ?", true)
+	}
+	return q
+}
+
+// CampaignCases lists a campaign's cases in the scope, a page at a time, in
+// household code order: the households behind a figure.
+func (s *Store) CampaignCases(ctx context.Context, sc access.Scope, campaignID int64, f CampaignCaseFilter) ([]CampaignCaseRow, int64, error) {
+	var total int64
+	if err := s.campaignCaseQuery(ctx, sc, campaignID, f).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []CampaignCaseRow
+	err := s.campaignCaseQuery(ctx, sc, campaignID, f).
+		Select(`c.id, c.list_id, c.household_id, h.code AS household_code, head.name AS head_name, st.name AS street_name,
+			v.name AS village_name, (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS members,
+			COALESCE(o.outcome, '') AS computed, c.proposal, c.flagged`).
+		Joins("LEFT JOIN members head ON head.household_id = h.id AND head.relation = 'head'").
+		Joins("JOIN streets st ON st.code = h.street_code").
+		Joins("JOIN villages v ON v.code = h.village_code").
+		Order("h.code, h.id").Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).Scan(&rows).Error
+	return rows, total, err
+}
+
+// CauseCount is how many households (and their present people) give a main
+// cause of poverty.
+type CauseCount struct {
+	Cause      string
+	Households int64
+	People     int64
+}
+
+// CauseCounts counts the live households in scope by main cause, for the
+// given statuses (registered and exited by default).
+func (s *Store) CauseCounts(ctx context.Context, sc access.Scope, streetCode, villageCode string, statuses []string) ([]CauseCount, error) {
+	q := inScope(s.conn(ctx).Table("households"), sc, "households").Where("households.deleted_at IS NULL AND households.status IN ?", statuses)
+	if streetCode != "" {
+		q = q.Where("households.street_code = ?", streetCode)
+	}
+	if villageCode != "" {
+		q = q.Where("households.village_code = ?", villageCode)
+	}
+	var rows []CauseCount
+	err := q.Select(`households.main_cause AS cause, COUNT(*) AS households,
+		COALESCE(SUM((SELECT COUNT(*) FROM members m WHERE m.household_id = households.id AND m.status = 'present')), 0) AS people`).
+		Group("households.main_cause").Order("households DESC").Scan(&rows).Error
+	return rows, err
+}
