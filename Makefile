@@ -56,5 +56,5 @@ bench-import:
 	bash scripts/bench/import.sh
 
 clean:
-	rm -rf bin frontend/dist frontend/node_modules data .e2e-data
+	rm -rf bin frontend/dist frontend/node_modules data .e2e-data*
 	find $(WEB_DIST) -mindepth 1 ! -name .keep -delete

@@ -29,7 +29,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   webServer: {
-    command: `rm -rf ../.e2e-data && ../bin/jingzhun serve --demo --addr 127.0.0.1:${port} --data-dir ../.e2e-data --log-level warn`,
+    command: `rm -rf ../.e2e-data-${port} && ../bin/jingzhun serve --demo --addr 127.0.0.1:${port} --data-dir ../.e2e-data-${port} --log-level warn`,
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,

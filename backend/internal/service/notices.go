@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"jingzhun/internal/access"
@@ -80,7 +81,7 @@ func (s *VillageLists) Notice(ctx context.Context, actor access.Actor, listID in
 			sh.Title = fmt.Sprintf("%s%d年建档立卡贫困户动态管理评议结果公示", l.VillageName, c.CampaignYear)
 		} else {
 			sh.Place = l.StreetName
-			sh.IssuedBy = l.StreetName + "街道办事处"
+			sh.IssuedBy = l.StreetName + "办事处"
 			sh.Title = fmt.Sprintf("%s%s%d年建档立卡贫困户动态管理审定结果公示", l.StreetName, l.VillageName, c.CampaignYear)
 		}
 		if n != nil {
@@ -129,7 +130,9 @@ func (s *VillageLists) computedReason(ctx context.Context, householdID, campaign
 		return "", err
 	}
 	var r struct {
-		Rules []struct {
+		Outcome         string           `json:"outcome"`
+		PerCapitaIncome *decimal.Decimal `json:"per_capita_income"`
+		Rules           []struct {
 			Value    string `json:"value"`
 			Excepted bool   `json:"excepted"`
 			Detail   string `json:"detail"`
@@ -140,8 +143,15 @@ func (s *VillageLists) computedReason(ctx context.Context, householdID, campaign
 	}
 	var parts []string
 	for _, x := range r.Rules {
-		if x.Value == "true" && !x.Excepted && x.Detail != "" {
+		if x.Value == "T" && !x.Excepted && x.Detail != "" { // tri-state true (rules/tri.go)
 			parts = append(parts, x.Detail)
+		}
+	}
+	if len(parts) == 0 {
+		// No rule fired (e.g. a household kept as it is): say what was measured.
+		parts = append(parts, "按识别规则测算为「"+rules.Outcome(r.Outcome).Chinese()+"」")
+		if r.PerCapitaIncome != nil {
+			parts = append(parts, "人均纯收入"+r.PerCapitaIncome.StringFixed(2)+"元")
 		}
 	}
 	return strings.Join(parts, "；"), nil

@@ -173,7 +173,9 @@ func (s *VillageLists) Get(ctx context.Context, actor access.Actor, id int64) (*
 			d.CanRecord[k] = workflow.CanRecord(k, stage, actor.Role) == nil
 		}
 		d.CanNotice = workflow.CanNotice(stage, actor.Role) == nil
-		d.CanCase = actor.Role == access.CheckTeam && workflow.CanPropose(stage, workflow.Proposal{Proposed: "keep", Computed: "keep"}) == nil
+		// Proposals are the check team's, in 先退, 后进 and 公开评议 (which
+		// proposals a stage takes is the workflow's to say, case by case).
+		d.CanCase = actor.Role == access.CheckTeam && stage >= workflow.ExitFirst && stage <= workflow.PublicReview
 		if d.Cases, err = s.store.Cases(ctx, &l.VillageList, store.CaseFilter{}); err != nil {
 			return err
 		}
@@ -940,7 +942,7 @@ func (s *VillageLists) PostNotice(ctx context.Context, actor access.Actor, in No
 		if issuer == "" {
 			issuer = l.VillageName + "村民委员会"
 			if level == "street" {
-				issuer = l.StreetName + "街道办事处"
+				issuer = l.StreetName + "办事处"
 			}
 		}
 		at := s.now().UTC()

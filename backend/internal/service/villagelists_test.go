@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,6 +296,14 @@ func TestVillageListThroughAllStages(t *testing.T) {
 		}
 		if !sheet.Draft || len(sheet.Rows) == 0 {
 			t.Fatalf("notice after supersession: draft=%v rows=%d", sheet.Draft, len(sheet.Rows))
+		}
+		for _, row := range sheet.Rows {
+			if row.Reason == "" || row.Change == "" || !strings.Contains(row.HeadIDMasked, "*") {
+				t.Fatalf("notice row without reason, change or masked ID: %+v", row)
+			}
+		}
+		if want := "竹园村委会2017年"; !strings.HasPrefix(sheet.Title, want) {
+			t.Fatalf("notice title %q", sheet.Title)
 		}
 		var buf bytes.Buffer
 		if err := service.WriteNoticeXLSX(&buf, sheet); err != nil || buf.Len() == 0 {
