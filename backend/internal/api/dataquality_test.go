@@ -141,7 +141,7 @@ func TestDataQualityThroughTheAPI(t *testing.T) {
 		r.json(t, &work)
 		found := false
 		for _, it := range work.Items {
-			found = found || (it.Key == "data_quality_errors" && it.Count == 1 && it.Route == "/data-quality")
+			found = found || (it.Key == "data_quality_errors" && it.Count == 1 && it.Route == "/data-quality?severity=error")
 		}
 		if !found {
 			t.Fatalf("work: %s", r.Body)

@@ -170,7 +170,7 @@ func TestDataQualityReport(t *testing.T) {
 		found := false
 		for _, it := range items {
 			if it.Key == "data_quality_errors" {
-				found = it.Count == 1 && it.Route == "/data-quality"
+				found = it.Count == 1 && it.Route == "/data-quality?severity=error"
 			}
 		}
 		if !found {

@@ -74,7 +74,7 @@ func (w *Work) Pending(ctx context.Context, actor access.Actor) ([]WorkItem, err
 	}
 	if actor.Role == access.VillageOfficer || actor.Role == access.CheckTeam {
 		n, err := w.quality.ErrorCount(ctx, actor)
-		if err := add("data_quality_errors", "/data-quality", n, err); err != nil {
+		if err := add("data_quality_errors", "/data-quality?severity=error", n, err); err != nil {
 			return nil, err
 		}
 	}
