@@ -10,12 +10,13 @@ describe('menu by role', () => {
     expect(names('auditor')).toEqual(['home', 'audit'])
     expect(names('security_admin')).toEqual(['home'])
     expect(names('department')).toEqual(['home', 'department-tasks', 'department-imports', 'village-facts', 'regions'])
-    expect(names('village_officer')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'village-facts', 'regions'])
-    expect(names('check_team')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'discrepancies', 'village-facts', 'regions'])
-    expect(names('street')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'discrepancies', 'village-facts', 'regions'])
-    expect(names('supervisor')).toEqual(['home', 'households', 'outcomes', 'campaigns', 'review', 'discrepancies', 'village-facts', 'regions'])
+    expect(names('village_officer')).toEqual(['home', 'households', 'data-quality', 'outcomes', 'campaigns', 'review', 'village-facts', 'officers', 'regions'])
+    expect(names('check_team')).toEqual(['home', 'households', 'data-quality', 'outcomes', 'campaigns', 'review', 'dashboard', 'figures', 'rates', 'inspections', 'what-if', 'discrepancies', 'village-facts', 'officers', 'check-teams', 'regions'])
+    expect(names('street')).toEqual(['home', 'households', 'data-quality', 'outcomes', 'campaigns', 'review', 'dashboard', 'figures', 'rates', 'inspections', 'what-if', 'discrepancies', 'village-facts', 'officers', 'check-teams', 'regions'])
+    expect(names('supervisor')).toEqual(['home', 'households', 'data-quality', 'outcomes', 'campaigns', 'review', 'dashboard', 'figures', 'rates', 'inspections', 'what-if', 'discrepancies', 'village-facts', 'officers', 'check-teams', 'regions'])
     expect(names('district')).toEqual([
-      'home', 'households', 'outcomes', 'campaigns', 'review', 'imports', 'department-tasks', 'department-imports', 'discrepancies', 'village-facts', 'regions',
+      'home', 'households', 'data-quality', 'outcomes', 'campaigns', 'review', 'dashboard', 'figures', 'rates', 'inspections', 'what-if', 'imports', 'department-tasks', 'department-imports', 'discrepancies', 'village-facts',
+      'officers', 'check-teams', 'regions',
     ])
   })
   it('hides the departments’ screens from the roles that would be refused', () => {

@@ -3,6 +3,8 @@ import { Document, House, HomeFilled, MapLocation, Upload, User } from '@element
 import { DataAnalysis, SetUp } from '@element-plus/icons-vue'
 import { DocumentChecked, OfficeBuilding, UploadFilled, Warning } from '@element-plus/icons-vue'
 import { Finished } from '@element-plus/icons-vue'
+import { Avatar, CircleCheck, UserFilled } from '@element-plus/icons-vue'
+import { Histogram, Medal, Memo, PieChart, TrendCharts } from '@element-plus/icons-vue'
 import type { Role } from './api/auth'
 
 // The menu of each role. The server decides what a role may do; this only
@@ -31,19 +33,35 @@ export const villageFactReaders: Role[] = ['village_officer', 'check_team', 'dep
 export const villageFactEditors: Role[] = ['village_officer', 'check_team', 'street', 'district']
 /** 村级名单 (the review procedure): the village, the check teams, streets, district and the supervisor */
 export const listReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
+/** 录入质量: whoever reads the register (the village its village, the check team its streets …) */
+export const qualityReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
+/** 信息员名录: read where the officers work; kept by the district and the streets (their own street) */
+export const officerReaders: Role[] = ['village_officer', 'check_team', 'street', 'district', 'supervisor']
+/** 核查组: the district (who staffs them), the supervisor, the streets (their team) and the teams themselves */
+export const teamReaders: Role[] = ['district', 'supervisor', 'street', 'check_team']
+/** 统计分析, 本次纠正, 检查考核, 检查记录, 政策模拟: read by the district and the supervisor (whole), a street (its own), a check team (its streets); written by the district */
+export const oversightReaders: Role[] = ['district', 'supervisor', 'street', 'check_team']
 export const regionReaders: Role[] = ['village_officer', 'check_team', 'department', 'street', 'district', 'supervisor', 'admin']
 
 export const menu: MenuItem[] = [
   { path: '/', name: 'home', label: 'menu.home', icon: HomeFilled, roles: 'all' },
   { path: '/households', name: 'households', label: 'menu.households', icon: House, roles: householdReaders },
+  { path: '/data-quality', name: 'data-quality', label: 'menu.dataQuality', icon: CircleCheck, roles: qualityReaders },
   { path: '/outcomes', name: 'outcomes', label: 'outcome.menu', icon: DataAnalysis, roles: householdReaders },
   { path: '/campaigns', name: 'campaigns', label: 'campaign.menu', icon: SetUp, roles: householdReaders },
   { path: '/review', name: 'review', label: 'menu.review', icon: Finished, roles: listReaders },
+  { path: '/dashboard', name: 'dashboard', label: 'menu.dashboard', icon: PieChart, roles: oversightReaders },
+  { path: '/figures', name: 'figures', label: 'menu.figures', icon: Histogram, roles: oversightReaders },
+  { path: '/rates', name: 'rates', label: 'menu.rates', icon: Medal, roles: oversightReaders },
+  { path: '/inspections', name: 'inspections', label: 'menu.inspections', icon: Memo, roles: oversightReaders },
+  { path: '/what-if', name: 'what-if', label: 'menu.whatIf', icon: TrendCharts, roles: oversightReaders },
   { path: '/imports', name: 'imports', label: 'menu.imports', icon: Upload, roles: ['district'] },
   { path: '/department-tasks', name: 'department-tasks', label: 'menu.departmentTasks', icon: DocumentChecked, roles: departmentDesk },
   { path: '/department-imports', name: 'department-imports', label: 'menu.departmentImports', icon: UploadFilled, roles: departmentDesk },
   { path: '/discrepancies', name: 'discrepancies', label: 'menu.discrepancies', icon: Warning, roles: discrepancyReaders },
   { path: '/village-facts', name: 'village-facts', label: 'menu.villageFacts', icon: OfficeBuilding, roles: villageFactReaders },
+  { path: '/officers', name: 'officers', label: 'menu.officers', icon: Avatar, roles: officerReaders },
+  { path: '/check-teams', name: 'check-teams', label: 'menu.checkTeams', icon: UserFilled, roles: teamReaders },
   { path: '/regions', name: 'regions', label: 'menu.regions', icon: MapLocation, roles: regionReaders },
   { path: '/admin/users', name: 'users', label: 'menu.users', icon: User, roles: ['admin'] },
   { path: '/audit', name: 'audit', label: 'menu.audit', icon: Document, roles: ['auditor'] },

@@ -5,6 +5,8 @@ import { useSession } from '@/stores/session'
 import { outcomePages } from './outcomes'
 import { crosscheckPages, crosscheckRoutes } from './crosscheck'
 import { reviewPages, reviewPrintRoutes, reviewRoutes } from './review'
+import { oversightPages } from './oversight'
+import { qualityPages } from './quality'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -24,6 +26,8 @@ const pages: Record<string, () => Promise<unknown>> = {
   ...outcomePages,
   ...crosscheckPages,
   ...reviewPages,
+  ...oversightPages,
+  ...qualityPages,
 }
 
 // Menu pages take their roles from the menu table (src/menu.ts).
