@@ -377,20 +377,8 @@ func (s *Server) getVillageList(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
-	counts := store.ListCaseCounts{Cases: len(d.Cases)}
-	for _, cs := range d.Cases {
-		if cs.Proposal != "" && !cs.Flagged {
-			counts.Proposed++
-		}
-		if cs.Flagged {
-			counts.Flagged++
-		}
-		if workflow.IsChange(cs.Proposal) {
-			counts.Changes++
-		}
-	}
 	f := d.Facts
-	out := ListDetailDTO{List: villageListDTO(d.List, d.Deadline, d.Overdue, counts), Campaign: campaignDTO(&d.Campaign),
+	out := ListDetailDTO{List: villageListDTO(d.List, d.Deadline, d.Overdue, d.Counts), Campaign: campaignDTO(&d.Campaign),
 		Facts: FactsDTO{Groups: f.Groups, GroupsAnalysed: f.GroupsAnalysed, Households: f.Households, Surveyed: f.Surveyed,
 			OpenDiscrepancies: f.OpenDiscrepancies, RemovalCases: f.RemovalCases, RemovalsProposed: f.RemovalsProposed,
 			Cases: f.Cases, Proposed: f.Proposed, Flagged: f.Flagged, PublicMeetings: f.PublicMeetings, OpenOpinions: f.OpenOpinions,

@@ -74,14 +74,12 @@ func (s *VillageLists) Notice(ctx context.Context, actor access.Actor, listID in
 		if err != nil {
 			return err
 		}
-		sh := &NoticeSheet{Level: level, ReportPhone: c.ReportPhone, Supervisor: c.SupervisorUnit}
+		sh := &NoticeSheet{Level: level, ReportPhone: c.ReportPhone, Supervisor: c.SupervisorUnit, IssuedBy: noticeIssuer(l, level)}
 		if level == "village" {
 			sh.Place = l.VillageName
-			sh.IssuedBy = l.VillageName + "村民委员会"
 			sh.Title = fmt.Sprintf("%s%d年建档立卡贫困户动态管理评议结果公示", l.VillageName, c.CampaignYear)
 		} else {
 			sh.Place = l.StreetName
-			sh.IssuedBy = l.StreetName + "办事处"
 			sh.Title = fmt.Sprintf("%s%s%d年建档立卡贫困户动态管理审定结果公示", l.StreetName, l.VillageName, c.CampaignYear)
 		}
 		if n != nil {
@@ -120,6 +118,15 @@ func (s *VillageLists) Notice(ctx context.Context, actor access.Actor, listID in
 		return nil, apperr.Wrap(err, "notice")
 	}
 	return out, nil
+}
+
+// noticeIssuer is the body that issues a list's notice at a level, unless
+// the posting names another: the village committee or the street office.
+func noticeIssuer(l *store.VillageListRow, level string) string {
+	if level == "street" {
+		return l.StreetName + "办事处"
+	}
+	return l.VillageName + "村民委员会"
 }
 
 // computedReason is the reason a notice gives for an accepted proposal: the

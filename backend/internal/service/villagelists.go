@@ -124,6 +124,7 @@ type ListDetail struct {
 	MoveOn    *workflow.Refusal // nil: the caller may move the list on now
 	SendBack  []workflow.Stage  // stages the caller may send the list back to
 	Cases     []CaseView
+	Counts    store.ListCaseCounts // of Cases, as the board counts them
 	Groups    []store.VillageGroup
 	Records   []store.ListRecord
 	Opinions  []store.RecordOpinion
@@ -179,6 +180,18 @@ func (s *VillageLists) Get(ctx context.Context, actor access.Actor, id int64) (*
 		if d.Cases, err = s.store.Cases(ctx, &l.VillageList, store.CaseFilter{}); err != nil {
 			return err
 		}
+		d.Counts = store.ListCaseCounts{ListID: l.ID, Cases: len(d.Cases)}
+		for _, cs := range d.Cases {
+			if cs.Proposal != "" && !cs.Flagged {
+				d.Counts.Proposed++
+			}
+			if cs.Flagged {
+				d.Counts.Flagged++
+			}
+			if workflow.IsChange(cs.Proposal) {
+				d.Counts.Changes++
+			}
+		}
 		if d.Groups, err = s.store.VillageGroups(ctx, l.VillageCode); err != nil {
 			return err
 		}
@@ -231,7 +244,7 @@ func (s *VillageLists) facts(ctx context.Context, c *store.Campaign, l *store.Vi
 		return f, err
 	}
 	f.OpenDiscrepancies = int(open)
-	cc, err := s.store.CountCases(ctx, l, removalOutcomes)
+	cc, err := s.store.CountCases(ctx, l)
 	if err != nil {
 		return f, err
 	}
@@ -265,8 +278,6 @@ func (s *VillageLists) facts(ctx context.Context, c *store.Campaign, l *store.Vi
 	}
 	return f, nil
 }
-
-var removalOutcomes = []string{"remove_wrong", "exit_normal", "dissolve"}
 
 // Move is a request to move a list on or send it back. Version is the
 // list's version the caller saw: a list moved meanwhile is a conflict.
@@ -444,12 +455,11 @@ func (s *VillageLists) Propose(ctx context.Context, actor access.Actor, in Propo
 				Override: !in.Accept, Reason: reason, RemovalsOutstanding: outstanding})); err != nil {
 				return err
 			}
-			c.Proposal, c.ProposalOverride, c.ProposalBasis = proposal, !in.Accept, computed
-			c.ProposalReason = ""
+			why := ""
 			if !in.Accept {
-				c.ProposalReason = reason
+				why = reason
 			}
-			c.ProposedBy, c.ProposedAt, c.Flagged, c.KeepReason = actor.Username, &at, false, ""
+			setProposal(c, proposal, computed, !in.Accept, why, actor.Username, at)
 		}
 		if err := s.store.SaveCase(ctx, c, at); err != nil {
 			return err
@@ -547,10 +557,18 @@ func (s *VillageLists) ProposeBatch(ctx context.Context, actor access.Actor, in 
 	return res, nil
 }
 
+// setProposal writes a proposal on a case: what goes on the list, the
+// computed outcome it was made on, whether it overrides that outcome and
+// why, who and when. A new proposal answers any flag.
+func setProposal(c *store.ReviewCase, proposal, basis string, override bool, reason, by string, at time.Time) {
+	c.Proposal, c.ProposalBasis, c.ProposalOverride, c.ProposalReason = proposal, basis, override, reason
+	c.ProposedBy, c.ProposedAt, c.Flagged, c.KeepReason = by, &at, false, ""
+}
+
 // removalsOutstanding counts a village's removal cases not yet proposed,
 // other than the case being proposed.
 func (s *VillageLists) removalsOutstanding(ctx context.Context, l *store.VillageList, except int64) (int, error) {
-	cc, err := s.store.CountCases(ctx, l, removalOutcomes)
+	cc, err := s.store.CountCases(ctx, l)
 	if err != nil {
 		return 0, err
 	}
@@ -560,7 +578,7 @@ func (s *VillageLists) removalsOutstanding(ctx context.Context, l *store.Village
 		return 0, err
 	}
 	for _, r := range rows {
-		isRemoval := slices.Contains(removalOutcomes, r.Proposal) || r.Proposal == "" && slices.Contains(removalOutcomes, r.Computed)
+		isRemoval := workflow.IsRemoval(r.Proposal) || r.Proposal == "" && workflow.IsRemoval(r.Computed)
 		if isRemoval && (r.Proposal == "" || r.Flagged) {
 			n--
 		}
@@ -940,10 +958,7 @@ func (s *VillageLists) PostNotice(ctx context.Context, actor access.Actor, in No
 			sup = c.SupervisorUnit
 		}
 		if issuer == "" {
-			issuer = l.VillageName + "村民委员会"
-			if level == "street" {
-				issuer = l.StreetName + "办事处"
-			}
+			issuer = noticeIssuer(l, level)
 		}
 		at := s.now().UTC()
 		if _, err := s.store.SupersedeNotices(ctx, l.ID, "重新张贴", at); err != nil {
@@ -1128,12 +1143,11 @@ func (s *VillageLists) Investigate(ctx context.Context, actor access.Actor, in I
 				return err
 			}
 			before := c.Proposal
-			c.Proposal, c.ProposalOverride, c.ProposalReason = ch.Proposal, true, "举报属实："+truncate(findings, 900)
+			basis, override := "", true
 			if o != nil {
-				c.ProposalBasis = o.Outcome
-				c.ProposalOverride = o.Outcome != ch.Proposal
+				basis, override = o.Outcome, o.Outcome != ch.Proposal
 			}
-			c.ProposedBy, c.ProposedAt, c.Flagged = actor.Username, &at, false
+			setProposal(c, ch.Proposal, basis, override, "举报属实："+truncate(findings, 900), actor.Username, at)
 			if err := s.store.SaveCase(ctx, c, at); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"jingzhun/internal/access"
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/localdate"
+	"jingzhun/internal/workflow"
 )
 
 // CampaignDeadline is a campaign's deadline for one stage.
@@ -276,7 +277,7 @@ func (s *Store) caseQuery(ctx context.Context, l *VillageList, f CaseFilter) *go
 		q = q.Where("c.flagged = ?", true)
 	}
 	if f.Changes {
-		q = q.Where("c.proposal IN ?", []string{"remove_wrong", "exit_normal", "dissolve", "include", "reinclude", "continue_support"})
+		q = q.Where("c.proposal IN ?", workflow.Changes())
 	}
 	if f.IDs != nil {
 		q = q.Where("c.id IN ?", f.IDs)
@@ -385,7 +386,8 @@ type CaseCounts struct {
 
 // CountCases counts a list's cases: a removal case is one proposed for
 // removal or, unproposed, computed so; proposed means proposed and not flagged.
-func (s *Store) CountCases(ctx context.Context, l *VillageList, removal []string) (CaseCounts, error) {
+func (s *Store) CountCases(ctx context.Context, l *VillageList) (CaseCounts, error) {
+	removal := workflow.Removals()
 	var r struct {
 		Cases, Proposed, RemovalCases, RemovalsProposed, Flagged int
 	}
@@ -415,7 +417,7 @@ func (s *Store) CaseCountsByList(ctx context.Context, campaignID int64, listIDs 
 			COALESCE(SUM(CASE WHEN c.proposal <> '' AND NOT c.flagged THEN 1 ELSE 0 END), 0) AS proposed,
 			COALESCE(SUM(CASE WHEN c.flagged THEN 1 ELSE 0 END), 0) AS flagged,
 			COALESCE(SUM(CASE WHEN c.proposal IN ? THEN 1 ELSE 0 END), 0) AS changes`,
-			[]string{"remove_wrong", "exit_normal", "dissolve", "include", "reinclude", "continue_support"}).
+			workflow.Changes()).
 		Group("c.list_id").Scan(&rows).Error
 	for _, r := range rows {
 		out[r.ListID] = r

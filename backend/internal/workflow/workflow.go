@@ -314,6 +314,16 @@ var (
 		"exit_normal": true, "dissolve": true, "reinclude": true, "continue_support": true, "keep_exited": true}
 )
 
+// Removals are the outcomes 先退 proposes first; Changes are the outcomes
+// that change the register (the ones a notice lists). Fresh slices, for
+// queries.
+func Removals() []string { return []string{"remove_wrong", "exit_normal", "dissolve"} }
+
+// Changes lists the removals and the inclusions.
+func Changes() []string {
+	return append(Removals(), "include", "reinclude", "continue_support")
+}
+
 // IsRemoval reports whether an outcome removes a household from the register.
 func IsRemoval(outcome string) bool { return removals[outcome] }
 
