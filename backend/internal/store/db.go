@@ -154,7 +154,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
+			ctx := withAuditBuffer(context.WithValue(ctx, txKey{}, tx))
+			if err := fn(ctx); err != nil {
+				return err
+			}
+			// The transaction's audit records are chained last, holding
+			// the chain's head only until commit (audit.go).
+			return s.flushAudit(ctx)
 		})
 		if err == nil || s.Dialect != "sqlite" || !isBusy(err) || attempt >= 5 {
 			return err
@@ -179,7 +185,7 @@ func (s *Store) conn(ctx context.Context) *gorm.DB {
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return tx
 	}
-	return s.db.WithContext(ctx)
+	return recorded(ctx, s.db.WithContext(ctx))
 }
 
 // notFound maps GORM's not-found to the API's not-found.
