@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -258,6 +259,13 @@ func jwtKey(cfg config.Config) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil {
 		return []byte(strings.TrimSpace(string(b))), nil
 	}
+	// On MySQL several instances may share the database behind nginx; each
+	// would generate a key of its own, and refuse the others' tokens.
+	if cfg.DBDSN != "" && !cfg.Demo {
+		return nil, errors.New("JZ_JWT_SECRET is not set: with MySQL several instances may share the database, and a key " +
+			"generated into each data directory would differ between them; set JZ_JWT_SECRET (at least 32 characters, " +
+			"the same on every instance; deploy/README.md, \"Secrets\")")
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -340,8 +348,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		}
 		printDemo(stdout, accounts, seeded, cfg.DemoPassword)
 	}
-	// Jobs a stopped process left behind run again or fail visibly; running
-	// jobs are stopped (and recorded as such) when the server stops.
+	// Jobs whose process stopped (their lease ran out) run again or fail
+	// visibly, now and every JZ_JOB_POLL, as do queued ones; running jobs
+	// are handed back when the server stops (shutdown.go).
 	if err := a.CrossChecks.Recover(ctx); err != nil {
 		return err
 	}
@@ -349,6 +358,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("recover jobs: %w", err)
 	}
 	defer a.Jobs.Shutdown()
+	a.Jobs.Poll()
 
 	srv := &http.Server{
 		Addr:              cfg.Addr,
@@ -359,21 +369,13 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	ready.Store(true)
-	fmt.Fprintf(stdout, "精准 Jingzhun is serving on http://%s/ (API http://%s/api/v1, database %s)\n", cfg.Addr, cfg.Addr, st.Dialect)
-	log.Info("serving", "addr", cfg.Addr, "database", st.Dialect, "demo", cfg.Demo)
-
-	select {
-	case err := <-errc:
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
 		return err
-	case <-ctx.Done():
 	}
-	ready.Store(false)
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
+	fmt.Fprintf(stdout, "精准 Jingzhun is serving on http://%s/ (API http://%s/api/v1, database %s)\n", cfg.Addr, cfg.Addr, st.Dialect)
+	log.Info("serving", "addr", cfg.Addr, "database", st.Dialect, "demo", cfg.Demo, "job_owner", a.Jobs.Owner())
+	return serveUntil(ctx, srv, ln, &ready, a.Jobs, cfg.ShutdownDrain, cfg.ShutdownTimeout, log)
 }
 
 func printDemo(w io.Writer, accounts []service.DemoAccount, seeded bool, password string) {

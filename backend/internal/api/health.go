@@ -22,9 +22,13 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, HealthResponse{Status: "ok"})
 }
 
+// readyz is 200 once migrations ran and the server takes traffic, 503
+// before (starting) and while it drains on shutdown, so that a load
+// balancer sends requests to the other instances.
 func (s *Server) readyz(c *gin.Context) {
 	if s.opt.Ready == nil || !s.opt.Ready() {
-		c.JSON(http.StatusServiceUnavailable, HealthResponse{Status: "starting"})
+		c.Header("Cache-Control", "no-store")
+		c.JSON(http.StatusServiceUnavailable, HealthResponse{Status: "not ready"})
 		return
 	}
 	c.JSON(http.StatusOK, HealthResponse{Status: "ok"})

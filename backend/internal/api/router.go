@@ -83,7 +83,9 @@ type Options struct {
 	Loc                 *time.Location
 	Ping                func(context.Context) error
 	Ready               func() bool
-	SPA                 fs.FS // the built SPA; nil when not built
+	// Collectors are added to /metrics: the jobs runner, the DB pool.
+	Collectors []prometheus.Collector
+	SPA        fs.FS // the built SPA; nil when not built
 }
 
 // Server holds the handlers' dependencies.
@@ -299,6 +301,7 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 		Buckets: prometheus.DefBuckets,
 	}, []string{"method", "route", "status"})
 	reg.MustRegister(hist)
+	reg.MustRegister(opt.Collectors...)
 
 	e.Use(withRequestID(), withLogAndMetrics(log, hist), withRecovery(log))
 

@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"jingzhun/internal/access"
 	"jingzhun/internal/api"
 	"jingzhun/internal/auth"
@@ -61,6 +64,11 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		return nil, err
 	}
 	runner := jobs.NewRunner(st, log, now)
+	runner.SetLease(cfg.JobLease, cfg.JobPoll)
+	pool, err := st.SQL()
+	if err != nil {
+		return nil, err
+	}
 	outcomes := service.NewOutcomes(st, audit, now)
 	campaigns := service.NewCampaigns(st, audit, outcomes, runner, now)
 	households := service.NewHouseholds(st, audit, regions, outcomes, now)
@@ -96,6 +104,8 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		RegisterUploadLimit: cfg.RegisterUploadLimit,
 		LoginPerMinute:      cfg.LoginPerMinute, SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,
 		TrustedProxies: cfg.TrustedProxies, Loc: loc, Ping: st.Ping, Ready: ready, SPA: web.SPA(),
+		// /metrics: the jobs of this process and the database pool.
+		Collectors: []prometheus.Collector{runner.Collector(), collectors.NewDBStatsCollector(pool, "jingzhun")},
 	}, log)
 	if err != nil {
 		return nil, err

@@ -65,6 +65,19 @@ type Config struct {
 
 	TrustedProxies []string // client IP taken from X-Forwarded-For only behind these (JZ_TRUSTED_PROXIES, comma list)
 	LogLevel       string   // debug, info, warn, error (JZ_LOG_LEVEL)
+
+	// ShutdownTimeout bounds a stop on SIGTERM: in-flight requests finish
+	// within it, then running jobs are handed back (JZ_SHUTDOWN_TIMEOUT).
+	// ShutdownDrain is how long /readyz answers 503 before the listener
+	// closes, for a load balancer that polls it (JZ_SHUTDOWN_DRAIN; 0 = none).
+	ShutdownTimeout time.Duration
+	ShutdownDrain   time.Duration
+	// JobLease is how long a job's claim holds without renewal; an instance
+	// that stops is noticed after it (JZ_JOB_LEASE). JobPoll is how often an
+	// instance looks for expired and queued jobs (JZ_JOB_POLL). Every
+	// instance sharing a database uses the same values.
+	JobLease time.Duration
+	JobPoll  time.Duration
 }
 
 // Default returns the settings used when nothing is configured.
@@ -89,6 +102,9 @@ func Default() Config {
 		Argon2MemoryKiB:     19 * 1024,
 		Argon2Time:          2,
 		LogLevel:            "info",
+		ShutdownTimeout:     20 * time.Second,
+		JobLease:            30 * time.Second,
+		JobPoll:             5 * time.Second,
 	}
 }
 
@@ -195,6 +211,10 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
 	u32("JZ_ARGON2_TIME", &c.Argon2Time)
 	str("JZ_LOG_LEVEL", &c.LogLevel)
+	duration("JZ_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	duration("JZ_SHUTDOWN_DRAIN", &c.ShutdownDrain)
+	duration("JZ_JOB_LEASE", &c.JobLease)
+	duration("JZ_JOB_POLL", &c.JobPoll)
 	if v, ok := lookup("JZ_TRUSTED_PROXIES"); ok && strings.TrimSpace(v) != "" {
 		for _, p := range strings.Split(v, ",") {
 			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(p))
@@ -227,6 +247,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
 	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0 || c.RegisterUploadLimit <= 0:
 		return fmt.Errorf("configuration: body and household limits must be positive")
+	case c.ShutdownTimeout <= 0 || c.ShutdownDrain < 0:
+		return fmt.Errorf("configuration: JZ_SHUTDOWN_TIMEOUT must be positive, JZ_SHUTDOWN_DRAIN not negative")
+	case c.JobLease < 3*time.Second || c.JobPoll <= 0 || c.JobPoll > c.JobLease:
+		return fmt.Errorf("configuration: JZ_JOB_LEASE must be at least 3s and JZ_JOB_POLL positive and at most the lease")
 	case c.Argon2MemoryKiB < 8 || c.Argon2Time < 1:
 		return fmt.Errorf("configuration: argon2 cost too low")
 	case c.DBDSN != "" && !strings.HasPrefix(c.DBDSN, "mysql://"):

@@ -79,7 +79,7 @@ func TestRestartResumesOrFails(t *testing.T) {
 		ctx := context.Background()
 		// A process that stopped left two running jobs behind.
 		for _, kind := range []string{"again", "once"} {
-			j := &store.Job{Kind: kind, Key: kind, CreatedAt: time.Now().UTC()}
+			j := &store.Job{Kind: kind, Key: kind, Params: `{"import_id":7}`, CreatedAt: time.Now().UTC()}
 			if err := st.CreateJob(ctx, j); err != nil {
 				t.Fatal(err)
 			}
@@ -93,9 +93,10 @@ func TestRestartResumesOrFails(t *testing.T) {
 			ran <- struct{}{}
 			return nil, nil
 		}})
+		var abandoned string
 		r.Register(Kind{Name: "once", Run: func(context.Context, json.RawMessage, Progress) (any, error) {
 			return nil, errors.New("must not run")
-		}})
+		}, Abandoned: func(_ context.Context, params json.RawMessage) { abandoned = string(params) }})
 		if err := r.Recover(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -109,15 +110,16 @@ func TestRestartResumesOrFails(t *testing.T) {
 		if again != nil {
 			t.Fatalf("restarted job still active: %+v", again)
 		}
-		var once store.Job
-		js, _ := st.OrphanedJobs(ctx, "nobody")
+		js, _ := st.ExpiredJobs(ctx, time.Now().Add(time.Hour))
 		if len(js) != 0 {
 			t.Fatalf("jobs left hanging: %+v", js)
 		}
-		j, _ := st.JobByID(ctx, 2)
-		once = *j
-		if once.Status != store.JobFailed || once.Error == "" {
+		once, _ := st.JobByID(ctx, 2)
+		if once.Status != store.JobFailed || once.Error != msgLost {
 			t.Fatalf("non-restartable orphan: %+v", once)
+		}
+		if abandoned != `{"import_id":7}` {
+			t.Fatalf("the kind was not told its job was abandoned: %q", abandoned)
 		}
 	})
 }

@@ -59,22 +59,56 @@ type CrossChecks struct {
 // Uploaded files are kept under dir until their job ends.
 func NewCrossChecks(st *store.Store, a *AuditLog, d *Departments, h *Households, o *Outcomes, r *jobs.Runner, dir string, now func() time.Time) *CrossChecks {
 	s := &CrossChecks{store: st, audit: a, depts: d, households: h, outcomes: o, jobs: r, now: now, dir: dir}
-	// Not restartable: the upload may be gone, and the liaison should see
-	// that the import failed (nothing of it was written) and upload again.
-	r.Register(jobs.Kind{Name: DeptImportJob, Run: s.runImport})
+	// Not restartable: the upload is on the disk of the process that took
+	// it (the data directory is not shared between instances), so only that
+	// process runs the job; when it stops, the liaison sees that the import
+	// failed (nothing of it was written) and uploads again.
+	r.Register(jobs.Kind{Name: DeptImportJob, Run: s.runImport, Abandoned: s.abandoned})
 	return s
 }
 
-// Recover fails the imports a stopped process left unfinished (their
-// transaction never committed) and removes their files.
+// msgImportStopped tells a liaison an import did not finish.
+const msgImportStopped = "服务器在导入过程中停止，本次导入未写入任何数据，请重新上传。"
+
+// abandoned fails the import of a job whose process stopped (another
+// process found its lease run out) and removes its file if it is here.
+func (s *CrossChecks) abandoned(ctx context.Context, raw json.RawMessage) {
+	var p importParams
+	if json.Unmarshal(raw, &p) != nil {
+		return
+	}
+	_ = s.store.FailUnfinishedImport(ctx, p.ImportID, msgImportStopped, s.now().UTC())
+	if filepath.Dir(p.Path) == s.dir {
+		_ = os.Remove(p.Path)
+	}
+}
+
+// Recover fails the imports a stopped process left unfinished without a
+// live job (their transaction never committed) and removes the uploads no
+// live import job needs: several instances may share the database, and
+// another's import is not this one's to end.
 func (s *CrossChecks) Recover(ctx context.Context) error {
-	_, err := s.store.FailUnfinishedImports(ctx, "服务器在导入过程中重启，本次导入未写入任何数据，请重新上传。", s.now().UTC())
+	now := s.now().UTC()
+	_, err := s.store.FailUnfinishedImports(ctx, msgImportStopped, now, now.Add(-10*time.Minute))
 	if err != nil {
 		return err
 	}
+	active, err := s.jobs.Active(ctx, DeptImportJob)
+	if err != nil {
+		return err
+	}
+	inUse := map[string]bool{}
+	for _, j := range active {
+		var p importParams
+		if json.Unmarshal([]byte(j.Params), &p) == nil {
+			inUse[p.Path] = true
+		}
+	}
 	files, _ := filepath.Glob(filepath.Join(s.dir, "import-*"))
 	for _, f := range files {
-		_ = os.Remove(f)
+		if !inUse[f] {
+			_ = os.Remove(f)
+		}
 	}
 	return nil
 }

@@ -176,13 +176,24 @@ func (s *Store) ImportedFile(ctx context.Context, dataset, sha string) (*DeptImp
 	return &d, err
 }
 
-// FailUnfinishedImports marks imports a stopped process left queued or
-// running as failed; their transaction never committed, so nothing of them
-// is in the database.
-func (s *Store) FailUnfinishedImports(ctx context.Context, msg string, at time.Time) (int64, error) {
+// FailUnfinishedImports marks as failed the imports left queued or running
+// without a live job: their job ended without finishing them, or (no job
+// recorded, and created before `before`) their process stopped before it
+// started one. Their transaction never committed, so nothing of them is in
+// the database. An import whose job is live, on this process or another
+// sharing the database, is left alone.
+func (s *Store) FailUnfinishedImports(ctx context.Context, msg string, at, before time.Time) (int64, error) {
+	live := s.conn(ctx).Model(&Job{}).Select("id").Where("status IN ?", []string{JobQueued, JobRunning})
 	r := s.conn(ctx).Model(&DeptImport{}).Where("status IN ?", []string{ImportQueued, ImportRunning}).
+		Where("(job_id IS NOT NULL AND job_id NOT IN (?)) OR (job_id IS NULL AND created_at < ?)", live, before).
 		Updates(map[string]any{"status": ImportFailed, "message": msg, "finished_at": at})
 	return r.RowsAffected, r.Error
+}
+
+// FailUnfinishedImport marks one import failed unless it already ended.
+func (s *Store) FailUnfinishedImport(ctx context.Context, id int64, msg string, at time.Time) error {
+	return s.conn(ctx).Model(&DeptImport{}).Where("id = ? AND status IN ?", id, []string{ImportQueued, ImportRunning}).
+		Updates(map[string]any{"status": ImportFailed, "message": msg, "finished_at": at}).Error
 }
 
 // SaveImportProblems writes problems of a refused file.
