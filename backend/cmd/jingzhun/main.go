@@ -7,6 +7,8 @@
 //	jingzhun evaluate [-i FILE]
 //	jingzhun gen -n N [-seed S] [-o FILE]
 //	jingzhun gen -vehicles N [-match K] [-seed S] [-o FILE]
+//	jingzhun gen -n N [-seed S] -db DSN | -data-dir DIR
+//	jingzhun recompute [-db DSN] [-data-dir DIR]
 //	jingzhun import-register -department CODE -dataset CODE FILE
 package main
 
@@ -52,6 +54,12 @@ Usage:
   jingzhun gen -n N [-seed S] [-o FILE] write a synthetic evaluation envelope
   jingzhun gen -vehicles N [-match K] [-seed S] [-o FILE]
                                        write a synthetic vehicle register (CSV) for imports
+  jingzhun gen -n N [-seed S] -db DSN | -data-dir DIR
+                                       write N synthetic households straight into a database
+                                       (migrated, reference data and demo accounts seeded)
+  jingzhun recompute [-db DSN] [-data-dir DIR] [-cpuprofile FILE]
+                                       recompute every outcome of the active campaign, as the
+                                       job does, and print households/s and peak memory
   jingzhun import-register -department CODE -dataset CODE FILE
                                        import a department register (CSV/XLSX) at once, as
                                        the API does, and print rows/s and peak memory
@@ -78,7 +86,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "evaluate":
 		return evaluation.Command(args[1:], stdin, stdout, stderr)
 	case "gen":
+		if genWritesDB(args[1:]) {
+			return exit(genDB(args[1:], stdout, stderr), stderr)
+		}
 		return synth.GenCommand(args[1:], stdout, stderr)
+	case "recompute":
+		return exit(recompute(args[1:], stdout, stderr), stderr)
 	case "import-register":
 		return exit(importRegister(args[1:], stdout, stderr), stderr)
 	case "help", "-h", "--help":

@@ -35,6 +35,10 @@ type App struct {
 	// CrossChecks imports department registers; main fails the imports a
 	// stopped process left unfinished.
 	CrossChecks *service.CrossChecks
+	// Outcomes and Households for the commands that run their long jobs at
+	// once (jingzhun recompute, export-households: the benchmarks).
+	Outcomes   *service.Outcomes
+	Households *service.Households
 }
 
 // Wire builds every service and the HTTP handler from a store and config.
@@ -116,6 +120,8 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Demo:        service.NewDemo(st, hasher, regions, depts, outcomes),
 		Jobs:        runner,
 		CrossChecks: crossChecks,
+		Outcomes:    outcomes,
+		Households:  households,
 	}, nil
 }
 

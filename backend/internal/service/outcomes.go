@@ -8,8 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -18,6 +21,7 @@ import (
 	"jingzhun/internal/apperr"
 	"jingzhun/internal/interchange"
 	"jingzhun/internal/localdate"
+	"jingzhun/internal/register"
 	"jingzhun/internal/rules"
 	"jingzhun/internal/store"
 )
@@ -186,29 +190,218 @@ func flatten(prefix string, v any, out map[string]string) {
 	}
 }
 
+// recomputePage is how many households one step of a recomputation reads,
+// evaluates and writes: big enough that the queries are few, small enough
+// that memory and the transaction stay bounded.
+const recomputePage = 1000
+
+// recomputedPage is a page of households evaluated, with the outcomes to
+// write.
+type recomputedPage struct {
+	first, last int64 // household IDs
+	n           int
+	save        []*store.HouseholdOutcome
+	flag        map[int64]bool // households whose outcome changed: their proposals are flagged
+}
+
 // recomputeAll recomputes the live households in scope (optionally one
-// street or village), each in its own transaction, reporting progress.
+// street or village), reporting progress; it must not run inside a
+// transaction. It walks the register by keyset a page at a time: one
+// goroutine reads a page (the households and their stored outcomes, a
+// handful of queries) and evaluates it on every core while the previous
+// page's changed outcomes are written, in a transaction of their own, with
+// one multi-row upsert. Per household it does what recompute does; a
+// household edited after its page was read is left to the recomputation
+// its edit ran (storePage checks the version).
 func (s *Outcomes) recomputeAll(ctx context.Context, c *store.Campaign, sc access.Scope, street, village string, progress func(done, total int64)) (int, error) {
-	ids, err := s.store.HouseholdIDs(ctx, sc, street, village)
+	n, err := s.store.CountHouseholdsInScope(ctx, sc, street, village)
 	if err != nil {
 		return 0, err
 	}
-	n := int64(len(ids))
 	if progress != nil {
 		progress(0, n)
 	}
-	for i, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return i, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan *recomputedPage, 1) // one page ahead: memory holds two or three
+	var loadErr error
+	go func() {
+		defer close(pages)
+		params := c.Parameters()
+		groups := map[string]map[int64]string{} // village → group id → name, read once per village
+		after := int64(0)
+		for {
+			p, err := s.evaluatePage(ctx, c.ID, params, sc, street, village, after, groups)
+			if err != nil || p == nil {
+				loadErr = err
+				return
+			}
+			after = p.last
+			select {
+			case pages <- p:
+			case <-ctx.Done():
+				loadErr = ctx.Err()
+				return
+			}
 		}
-		if err := s.recompute(ctx, c, id); err != nil {
-			return i, fmt.Errorf("household %d: %w", id, err)
+	}()
+	done := 0
+	for p := range pages {
+		if err := s.store.InTx(ctx, func(ctx context.Context) error { return s.storePage(ctx, c.ID, p) }); err != nil {
+			cancel()
+			for range pages { // let the reader stop
+			}
+			return done, fmt.Errorf("households %d…%d: %w", p.first, p.last, err)
 		}
+		done += p.n
 		if progress != nil {
-			progress(int64(i+1), n)
+			progress(int64(done), max(n, int64(done)))
 		}
 	}
-	return len(ids), nil
+	if loadErr != nil {
+		return done, loadErr
+	}
+	return done, ctx.Err()
+}
+
+// evaluatePage reads the page of households after the ID after, evaluates
+// them and compares each with its stored outcome; nil at the end.
+func (s *Outcomes) evaluatePage(ctx context.Context, campaignID int64, params interchange.Campaign, sc access.Scope, street, village string, after int64, groups map[string]map[int64]string) (*recomputedPage, error) {
+	hs, err := s.store.HouseholdPage(ctx, sc, street, village, after, recomputePage)
+	if err != nil || len(hs) == 0 {
+		return nil, err
+	}
+	names := make([]string, len(hs))
+	ids := make([]int64, len(hs))
+	for i := range hs {
+		ids[i] = hs[i].ID
+		if hs[i].GroupID == nil {
+			continue
+		}
+		g, ok := groups[hs[i].VillageCode]
+		if !ok {
+			gs, err := s.store.VillageGroups(ctx, hs[i].VillageCode)
+			if err != nil {
+				return nil, err
+			}
+			g = make(map[int64]string, len(gs))
+			for _, x := range gs {
+				g[x.ID] = x.Name
+			}
+			groups[hs[i].VillageCode] = g
+		}
+		names[i] = g[*hs[i].GroupID]
+	}
+	now := s.now().UTC()
+	computed := make([]*store.HouseholdOutcome, len(hs))
+	parallel(len(hs), func(i int) {
+		computed[i] = evaluateOutcome(&hs[i], names[i], campaignID, params, now)
+	})
+	before, err := s.store.OutcomeResults(ctx, campaignID, ids)
+	if err != nil {
+		return nil, err
+	}
+	p := &recomputedPage{first: ids[0], last: ids[len(ids)-1], n: len(hs), flag: map[int64]bool{}}
+	for _, o := range computed {
+		b := before[o.HouseholdID]
+		if b != nil {
+			o.ID = b.ID
+			o.PreviousOutcome, o.ChangedInputs = b.PreviousOutcome, b.ChangedInputs
+			switch {
+			case b.InputsHash == o.InputsHash && b.Result == o.Result && b.HouseholdVersion == o.HouseholdVersion:
+				continue // nothing changed: keep the record of the last change
+			case b.InputsHash != o.InputsHash:
+				o.PreviousOutcome = b.Outcome
+				full, err := s.store.OutcomeOf(ctx, o.HouseholdID, campaignID) // the inputs, read only when they changed
+				if err != nil {
+					return nil, err
+				}
+				if full == nil {
+					continue // gone meanwhile: the household left the register
+				}
+				paths, err := changedInputs([]byte(full.Inputs), []byte(o.Inputs))
+				if err != nil {
+					return nil, err
+				}
+				j, _ := json.Marshal(paths)
+				o.ChangedInputs = string(j)
+			case b.Outcome != o.Outcome:
+				o.PreviousOutcome, o.ChangedInputs = b.Outcome, "[]" // the same inputs: none changed
+			}
+			if b.Outcome != o.Outcome {
+				p.flag[o.HouseholdID] = true
+			}
+		}
+		p.save = append(p.save, o)
+	}
+	return p, nil
+}
+
+// storePage writes a page's outcomes in the transaction in ctx, except for
+// households edited or deleted since the page was read: their edit
+// recomputed them in its own transaction, and an outcome of the older
+// version must not overwrite that.
+func (s *Outcomes) storePage(ctx context.Context, campaignID int64, p *recomputedPage) error {
+	if len(p.save) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(p.save))
+	for i, o := range p.save {
+		ids[i] = o.HouseholdID
+	}
+	versions, err := s.store.LockHouseholdVersions(ctx, ids)
+	if err != nil {
+		return err
+	}
+	save := p.save[:0:0]
+	for _, o := range p.save {
+		if v, ok := versions[o.HouseholdID]; ok && v == o.HouseholdVersion {
+			save = append(save, o)
+		}
+	}
+	if err := s.store.SaveOutcomes(ctx, save); err != nil {
+		return err
+	}
+	// A proposal made on another computed outcome is flagged, never
+	// changed (as in recompute).
+	for _, o := range save {
+		if p.flag[o.HouseholdID] {
+			if _, err := s.store.FlagCases(ctx, campaignID, o.HouseholdID, o.Outcome); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// evaluateOutcome is a stored household's outcome record: its
+// household-v1 inputs, the result, and what they were computed on.
+func evaluateOutcome(h *register.Household, group string, campaignID int64, params interchange.Campaign, now time.Time) *store.HouseholdOutcome {
+	v1 := h.Interchange(group)
+	res := evaluateStored(&v1, params)
+	inputs := interchange.AppendHousehold(nil, &v1)
+	sum := sha256.Sum256(inputs)
+	return &store.HouseholdOutcome{HouseholdID: h.ID, CampaignID: campaignID, Outcome: string(res.Outcome),
+		PerCapitaIncome: res.PerCapitaIncome, HouseholdSize: res.HouseholdSize, Result: string(res.AppendJSON(nil)),
+		Inputs: string(inputs), InputsHash: hex.EncodeToString(sum[:]), HouseholdVersion: h.Version,
+		ComputedAt: now, ChangedInputs: "[]"}
+}
+
+// parallel calls fn(0) … fn(n-1) on every core and returns when all are done.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // RecomputeActive recomputes every household for the active campaign, at
