@@ -8,8 +8,14 @@ SWAG := github.com/swaggo/swag/cmd/swag@v1.16.6
 WEB_DIST := backend/internal/web/dist
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export CGO_ENABLED := 0
+# Build and test with the toolchain backend/go.mod names (its standard library
+# is the one scripts/vulncheck.sh finds clean), fetched through the module proxy.
+export GOTOOLCHAIN := auto
+# Seconds each Go fuzz target runs: briefly in make test, FUZZTIME in make fuzz.
+FUZZTIME ?= 60s
+FUZZTIME_SHORT := 3s
 
-.PHONY: run build frontend test test-go test-unit test-e2e docs bench bench-import drill clean
+.PHONY: run build frontend test test-go test-unit test-e2e test-fuzz fuzz vulncheck npm-audit docs bench bench-import drill clean
 
 run: build
 	./$(BIN) serve --demo
@@ -30,17 +36,40 @@ frontend/node_modules/.installed: frontend/package-lock.json
 # Every test, each runner's summary last. The end-to-end tests need the built binary.
 test: build
 	$(MAKE) --no-print-directory test-go
+	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory vulncheck
 	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory npm-audit
 	$(MAKE) --no-print-directory test-e2e
 
 test-go:
 	cd backend && go vet ./... && go test -count=1 ./...
+	@echo "test-go: ok"
 
 test-unit: frontend/node_modules/.installed
 	cd frontend && npm run test:unit
+	@echo "test-unit: ok"
 
 test-e2e: frontend/node_modules/.installed
 	cd frontend && npm run test:e2e
+	@echo "test-e2e: ok"
+
+# Every Go fuzz target for FUZZTIME_SHORT (make test) or FUZZTIME (make fuzz).
+test-fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME_SHORT)
+
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+# Known vulnerabilities reachable from the backend's code (govulncheck).
+vulncheck:
+	bash scripts/vulncheck.sh
+
+# High or critical advisories of the SPA's production dependencies; the
+# gate's decision is tested first.
+npm-audit:
+	node --test --test-reporter=spec scripts/npm-audit.test.mjs
+	bash scripts/npm-audit.sh
 
 # Regenerate the OpenAPI description from the handlers' annotations.
 docs:
