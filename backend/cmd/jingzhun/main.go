@@ -92,6 +92,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return synth.GenCommand(args[1:], stdout, stderr)
 	case "recompute":
 		return exit(recompute(args[1:], stdout, stderr), stderr)
+	case "health":
+		return healthCommand(args[1:], stdout, stderr)
 	case "import-register":
 		return exit(importRegister(args[1:], stdout, stderr), stderr)
 	case "help", "-h", "--help":
@@ -262,6 +264,13 @@ func rotateKeys(args []string, stdout io.Writer) error {
 // jwtKey returns the configured signing key or the one kept in the data
 // directory, generating it on first start.
 func jwtKey(cfg config.Config) ([]byte, error) {
+	if cfg.JWTSecret == "" && cfg.JWTSecretFile != "" {
+		b, err := os.ReadFile(cfg.JWTSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("JZ_JWT_SECRET_FILE: %w", err)
+		}
+		cfg.JWTSecret = strings.TrimSpace(string(b))
+	}
 	if cfg.JWTSecret != "" {
 		if len(cfg.JWTSecret) < 32 {
 			return nil, errors.New("JZ_JWT_SECRET must be at least 32 characters")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,5 +145,40 @@ func TestJWTKeyIsRequiredWhereInstancesShareADatabase(t *testing.T) {
 	cfg.JWTSecret, cfg.DBDSN = "", ""
 	if k, err := jwtKey(cfg); err != nil || len(k) != 64 {
 		t.Fatalf("SQLite generates: %q %v", k, err)
+	}
+}
+
+// `jingzhun health` is the image's health check: 0 on 200, 1 otherwise.
+func TestHealthCommand(t *testing.T) {
+	var ok atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !ok.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	var out, errb strings.Builder
+	if got := healthCommand([]string{srv.URL + "/readyz"}, &out, &errb); got != 1 {
+		t.Fatalf("not ready: exit %d", got)
+	}
+	ok.Store(true)
+	if got := healthCommand([]string{srv.URL + "/readyz"}, &out, &errb); got != 0 {
+		t.Fatalf("ready: exit %d (%s)", got, errb.String())
+	}
+	t.Setenv("JZ_ADDR", "0.0.0.0:1") // nothing listens: exit 1
+	if got := healthCommand(nil, &out, &errb); got != 1 {
+		t.Fatalf("no server: exit %d", got)
+	}
+}
+
+// JZ_JWT_SECRET_FILE (a Docker or systemd secret) gives the token key.
+func TestJWTKeyFromAFile(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.DBDSN = "mysql://jz@db:3306/jingzhun"
+	cfg.JWTSecretFile = filepath.Join(cfg.DataDir, "jwt_secret")
+	os.WriteFile(cfg.JWTSecretFile, []byte(strings.Repeat("s", 40)+"\n"), 0o600)
+	if k, err := jwtKey(cfg); err != nil || string(k) != strings.Repeat("s", 40) {
+		t.Fatalf("%q %v", k, err)
 	}
 }

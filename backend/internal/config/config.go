@@ -36,12 +36,13 @@ type Config struct {
 	// the register (JZ_DEMO_HOUSEHOLDS; 0 = none).
 	DemoHouseholds int
 
-	JWTSecret    string        // HMAC key for access tokens; generated into DataDir when empty (JZ_JWT_SECRET)
-	AccessTTL    time.Duration // lifetime of an access token (JZ_ACCESS_TTL)
-	RefreshTTL   time.Duration // lifetime of a refresh token (JZ_REFRESH_TTL)
-	SessionIdle  time.Duration // a session unused this long ends (JZ_SESSION_IDLE)
-	SessionLimit time.Duration // absolute session lifetime (JZ_SESSION_LIMIT)
-	SecureCookie bool          // mark the refresh cookie Secure (JZ_SECURE_COOKIE); on behind TLS
+	JWTSecret     string        // HMAC key for access tokens; generated into DataDir when empty (JZ_JWT_SECRET)
+	JWTSecretFile string        // a file holding JWTSecret, e.g. a Docker or systemd secret (JZ_JWT_SECRET_FILE)
+	AccessTTL     time.Duration // lifetime of an access token (JZ_ACCESS_TTL)
+	RefreshTTL    time.Duration // lifetime of a refresh token (JZ_REFRESH_TTL)
+	SessionIdle   time.Duration // a session unused this long ends (JZ_SESSION_IDLE)
+	SessionLimit  time.Duration // absolute session lifetime (JZ_SESSION_LIMIT)
+	SecureCookie  bool          // mark the refresh cookie Secure (JZ_SECURE_COOKIE); on behind TLS
 
 	LoginPerMinute int // login attempts per client IP per minute (JZ_LOGIN_PER_MINUTE)
 	// MFARoles must sign in with a TOTP second factor (JZ_MFA_ROLES, comma
@@ -194,6 +195,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	str("JZ_DEMO_PASSWORD", &c.DemoPassword)
 	integer("JZ_DEMO_HOUSEHOLDS", &c.DemoHouseholds)
 	str("JZ_JWT_SECRET", &c.JWTSecret)
+	str("JZ_JWT_SECRET_FILE", &c.JWTSecretFile)
 	str("JZ_DATA_KEYS", &c.DataKeys)
 	str("JZ_DATA_KEY_FILE", &c.DataKeyFile)
 	duration("JZ_ACCESS_TTL", &c.AccessTTL)
