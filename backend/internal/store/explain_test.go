@@ -94,6 +94,37 @@ type planCase struct {
 	keys map[string]string
 }
 
+// inOrder lists the household pages that must be read in code order from
+// the index and stop after the page (a sort would read every match first),
+// and whose count must come from the index alone.
+var inOrder = map[string]bool{
+	"households: street account, street and status (the benchmark's page)": true,
+	"households: street account, no filter":                                true,
+	"households: street account, one village":                              true,
+	"households: village officer, status":                                  true,
+	"households: district, status":                                         true,
+	"households: street account, status and cause":                         true,
+}
+
+// needs names the table a list shows, for a run on an existing register.
+var needs = map[string]string{
+	"outcomes: street account, one outcome":                        "household_outcomes",
+	"outcomes: counts by outcome, street account":                  "household_outcomes",
+	"discrepancies: check team, open":                              "discrepancies",
+	"discrepancies: counts, check team":                            "discrepancies",
+	"village lists: board of a street":                             "village_lists",
+	"village lists: case counts of the board":                      "review_cases",
+	"village lists: the cases of a list":                           "review_cases",
+	"village lists: a campaign's cases of a street (drill-down)":   "review_cases",
+	"audit events: newest page":                                    "audit_events",
+	"audit events: one user":                                       "audit_events",
+	"audit events: one object's history":                           "audit_events",
+	"department imports of one department":                         "dept_imports",
+	"inspections of a street":                                      "inspection_households",
+	"rates: sampled households of a street":                        "inspection_households",
+	"figures: outcome scales per street (the district's campaign)": "household_outcomes",
+}
+
 // reports read every row of a campaign of the whole district by design: a
 // full scan is allowed there (and logged).
 var reports = map[string]bool{"figures: outcome scales per street (the district's campaign)": true}
@@ -108,9 +139,17 @@ func TestListPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		keys, err := sealing.Parse(os.Getenv("JZ_DATA_KEYS"))
+		text := os.Getenv("JZ_DATA_KEYS")
+		if path := os.Getenv("JZ_DATA_KEY_FILE"); text == "" && path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = string(b)
+		}
+		keys, err := sealing.Parse(text)
 		if err != nil {
-			t.Fatalf("JZ_DATA_KEYS: %v", err)
+			t.Fatalf("data keys (JZ_DATA_KEYS or JZ_DATA_KEY_FILE): %v", err)
 		}
 		st.SetKeys(keys)
 	} else {
@@ -136,7 +175,7 @@ func TestListPlans(t *testing.T) {
 	q(&village, "SELECT village_code FROM households WHERE street_code = '"+street+"' GROUP BY village_code ORDER BY COUNT(*) DESC, village_code LIMIT 1")
 	q(&team, "SELECT check_team FROM streets WHERE code = '"+street+"'")
 	q(&campaignID, "SELECT id FROM campaigns ORDER BY active DESC, id DESC LIMIT 1")
-	q(&listID, fmt.Sprintf("SELECT id FROM village_lists WHERE campaign_id = %d AND village_code = '%s'", campaignID, village))
+	q(&listID, fmt.Sprintf("SELECT COALESCE(MAX(id), 0) FROM village_lists WHERE campaign_id = %d AND village_code = '%s'", campaignID, village))
 	q(&dept, "SELECT COALESCE(MAX(department), 'civil_affairs') FROM dept_imports")
 	var idNumber string
 	if big {
@@ -162,21 +201,22 @@ func TestListPlans(t *testing.T) {
 	cases := []planCase{
 		{"households: street account, street and status (the benchmark's page)",
 			hh(streetScope, store.HouseholdFilter{StreetCode: street, Status: "registered"}),
-			map[string]string{"households": "ix_hh_street_status"}},
+			map[string]string{"households": "ix_hh_street_status|ix_hh_street_code|ix_hh_village_status"}},
 		{"households: street account, no filter",
-			hh(streetScope, store.HouseholdFilter{}), map[string]string{"households": "ix_hh_street_code"}},
+			hh(streetScope, store.HouseholdFilter{}), map[string]string{"households": "ix_hh_street_code|ix_hh_street_status|ix_hh_village_code"}},
 		{"households: street account, one village",
-			hh(streetScope, store.HouseholdFilter{VillageCode: village}), map[string]string{"households": "ix_hh_village_code|ix_hh_scope"}},
+			hh(streetScope, store.HouseholdFilter{VillageCode: village}), map[string]string{"households": "ix_hh_village_code|ix_hh_village_status"}},
 		{"households: village officer, status",
-			hh(villageScope, store.HouseholdFilter{Status: "registered"}), map[string]string{"households": "ix_hh_village_status"}},
+			hh(villageScope, store.HouseholdFilter{Status: "registered"}), map[string]string{"households": "ix_hh_village_status|ix_hh_village_code"}},
 		{"households: district, status",
 			hh(district, store.HouseholdFilter{Status: "exited"}), map[string]string{"households": "ix_hh_status_code"}},
 		{"households: street account, ID number (blind index)",
 			hh(streetScope, store.HouseholdFilter{IDNumber: idNumber}), map[string]string{"members": "ix_members_id_index"}},
 		{"households: street account, status and cause",
-			hh(streetScope, store.HouseholdFilter{Status: "registered", Cause: "illness"}), map[string]string{"households": "ix_hh_street_status"}},
-		{"households: street account, poverty attribute",
-			hh(streetScope, store.HouseholdFilter{Attribute: "general"}), nil},
+			hh(streetScope, store.HouseholdFilter{Status: "registered", Cause: "illness"}),
+			map[string]string{"households": "ix_hh_street_status|ix_hh_street_code|ix_hh_village_status"}},
+		{"households: street account, status and poverty attribute",
+			hh(streetScope, store.HouseholdFilter{Status: "registered", Attribute: "general"}), nil},
 		{"outcomes: street account, one outcome",
 			func(ctx context.Context) error {
 				_, _, err := st.Outcomes(ctx, streetScope, campaignID, store.OutcomeFilter{Outcome: "keep", Page: 1, PageSize: 20})
@@ -186,7 +226,7 @@ func TestListPlans(t *testing.T) {
 			func(ctx context.Context) error {
 				_, err := st.OutcomeCounts(ctx, streetScope, campaignID, store.OutcomeFilter{})
 				return err
-			}, map[string]string{"households": "ix_hh_street_code"}},
+			}, map[string]string{"households": "ix_hh_street_code|ix_hh_street_status"}},
 		{"discrepancies: check team, open",
 			func(ctx context.Context) error {
 				_, _, err := st.Discrepancies(ctx, teamScope, store.DiscrepancyFilter{CampaignID: campaignID, Status: store.DiscrepancyOpen, Page: 1, PageSize: 20})
@@ -275,6 +315,15 @@ func TestListPlans(t *testing.T) {
 	}
 
 	for _, c := range cases {
+		// An existing register may lack what a list shows (no outcomes
+		// computed, no lists opened): a plan over an empty table says nothing.
+		if table := needs[c.name]; big && table != "" {
+			var any int
+			if err := db.QueryRow("SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " LIMIT 1) x").Scan(&any); err != nil || any == 0 {
+				t.Logf("%s: skipped, %s is empty (%v)", c.name, table, err)
+				continue
+			}
+		}
 		var stmts []store.Statement
 		rctx := st.Recording(ctx, func(s store.Statement) { stmts = append(stmts, s) })
 		if err := c.run(rctx); err != nil && err != errStop {
@@ -293,6 +342,12 @@ func TestListPlans(t *testing.T) {
 				fmt.Fprintf(&log, "  %s\n", r)
 				if r.Type == "ALL" && !reports[c.name] && !smallTables[r.Table] && !strings.HasPrefix(r.Table, "<") {
 					t.Errorf("%s: full scan of %s:\n%s", c.name, r.Table, oneLine(s.SQL))
+				}
+				if inOrder[c.name] && r.Table == "households" && strings.Contains(s.SQL, " LIMIT ") && strings.Contains(r.Extra, "filesort") {
+					t.Errorf("%s: the page is sorted, not read in code order:\n%s", c.name, oneLine(s.SQL))
+				}
+				if inOrder[c.name] && r.Table == "households" && strings.HasPrefix(s.SQL, "SELECT count(*)") && !strings.Contains(r.Extra, "Using index") {
+					t.Errorf("%s: the count reads rows, not the index alone:\n%s", c.name, oneLine(s.SQL))
 				}
 				if want, ok := c.keys[r.Table]; ok {
 					seen[r.Table] = true

@@ -113,7 +113,7 @@ func (s *Store) Outcomes(ctx context.Context, sc access.Scope, campaignID int64,
 		Joins("JOIN streets ON streets.code = households.street_code").
 		Joins("JOIN villages ON villages.code = households.village_code").
 		Joins("LEFT JOIN members head ON head.household_id = households.id AND head.relation = 'head'").
-		Order("households.code, households.id").
+		Order("households.code"). // unique; the order the list indexes give (households.go)
 		Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).
 		Scan(&rows).Error
 	return rows, total, err
