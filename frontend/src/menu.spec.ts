@@ -6,7 +6,7 @@ import { routes } from './router'
 describe('menu by role', () => {
   const names = (r: Parameters<typeof menuFor>[0]) => menuFor(r).map((m) => m.name)
   it('gives each role its own pages only', () => {
-    expect(names('admin')).toEqual(['home', 'regions', 'users'])
+    expect(names('admin')).toEqual(['home', 'regions', 'users', 'api-clients'])
     expect(names('auditor')).toEqual(['home', 'audit'])
     expect(names('security_admin')).toEqual(['home'])
     expect(names('department')).toEqual(['home', 'department-tasks', 'department-imports', 'village-facts', 'regions'])

@@ -5,6 +5,7 @@ import { DocumentChecked, OfficeBuilding, UploadFilled, Warning } from '@element
 import { Finished } from '@element-plus/icons-vue'
 import { Avatar, CircleCheck, UserFilled } from '@element-plus/icons-vue'
 import { Histogram, Medal, Memo, PieChart, TrendCharts } from '@element-plus/icons-vue'
+import { Connection } from '@element-plus/icons-vue'
 import type { Role } from './api/auth'
 
 // The menu of each role. The server decides what a role may do; this only
@@ -64,6 +65,7 @@ export const menu: MenuItem[] = [
   { path: '/check-teams', name: 'check-teams', label: 'menu.checkTeams', icon: UserFilled, roles: teamReaders },
   { path: '/regions', name: 'regions', label: 'menu.regions', icon: MapLocation, roles: regionReaders },
   { path: '/admin/users', name: 'users', label: 'menu.users', icon: User, roles: ['admin'] },
+  { path: '/admin/api-clients', name: 'api-clients', label: 'apiClients.menu', icon: Connection, roles: ['admin'] },
   { path: '/audit', name: 'audit', label: 'menu.audit', icon: Document, roles: ['auditor'] },
 ]
 

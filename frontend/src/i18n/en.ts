@@ -1,9 +1,11 @@
 import type zh from './zh-CN'
 import quality from './quality.en'
+import apiClients from './apiClients.en'
 
 // English mirrors zh-CN key by key; the type makes a missing key a compile error.
 const en: typeof zh = {
   ...quality, // data quality, officers, check teams: see quality.en.ts
+  ...apiClients, // API clients: see apiClients.en.ts
   app: { title: 'Panlong Poverty Register — Precise Identification', short: 'Jingzhun' },
   common: {
     search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', confirm: 'OK', edit: 'Edit', create: 'New',

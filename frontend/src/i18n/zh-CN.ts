@@ -1,7 +1,9 @@
 // 中文为主：界面上的每一句话都在这里，英文在 en.ts，键必须一一对应（单元测试检查）。
 import quality from './quality.zh-CN'
+import apiClients from './apiClients.zh-CN'
 export default {
   ...quality, // 录入质量、信息员名录、核查组：见 quality.zh-CN.ts
+  ...apiClients, // 接口客户端：见 apiClients.zh-CN.ts
   app: { title: '盘龙区贫困对象精准识别系统', short: '精准识别' },
   common: {
     search: '查询', reset: '重置', save: '保存', cancel: '取消', confirm: '确定', edit: '编辑', create: '新建',

@@ -22,6 +22,7 @@ const pages: Record<string, () => Promise<unknown>> = {
   regions: () => import('@/views/regions/RegionsView.vue'),
   imports: () => import('@/views/imports/RegisterImportView.vue'),
   users: () => import('@/views/admin/UsersView.vue'),
+  'api-clients': () => import('@/views/admin/ApiClientsView.vue'),
   audit: () => import('@/views/audit/AuditView.vue'),
   ...outcomePages,
   ...crosscheckPages,
