@@ -15,6 +15,7 @@ import (
 //	@Accept			json
 //	@Produce		json
 //	@Security		Bearer
+//	@Security		OAuth2Application[evaluations:run]
 //	@Param			body	body		object	true	"evaluation envelope (household-v1)"
 //	@Success		200		{object}	object	"{campaign, results, summary}"
 //	@Failure		400		{object}	ErrorBody

@@ -153,6 +153,16 @@ var authorization = map[string][]string{
 	"GET /api/v1/inspections/:id":              {"check_team", "street", "district", "supervisor"},
 	"PUT /api/v1/inspections/:id":              {"district"},
 	"DELETE /api/v1/inspections/:id":           {"district"},
+	// Third-party access (信息共享): the admin manages API clients; the
+	// clients' own routes take no user's token (apiclients_test.go).
+	"GET /api/v1/api-clients":                             {"admin"},
+	"POST /api/v1/api-clients":                            {"admin"},
+	"POST /api/v1/api-clients/:id/revoke":                 {"admin"},
+	"POST /api/v1/api-clients/:id/rotate-secret":          {"admin"},
+	"POST /api/v1/oauth/token":                            public,
+	"POST /api/v1/integrations/households/search":         clientOnly,
+	"POST /api/v1/integrations/departments/:code/imports": clientOnly,
+	"GET /api/v1/integrations/department-imports/:id":     clientOnly,
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -10,6 +10,13 @@
 //	@in							header
 //	@name						Authorization
 //	@description				"Bearer " followed by the access token from POST /auth/login.
+//
+//	@securityDefinitions.oauth2.application	OAuth2Application
+//	@tokenUrl								/api/v1/oauth/token
+//	@scope.register:read					Look a person up in the register by ID number (POST /integrations/households/search)
+//	@scope.departments:push					Push the registers of the client's own department (POST /integrations/departments/{code}/imports)
+//	@scope.evaluations:run					Call the stateless rules engine (POST /evaluations)
+//	@description							API clients of third parties (信息共享): client credentials (HTTP Basic or form) at POST /oauth/token give a short-lived token for the integration routes only; user routes refuse it, and the integration routes refuse a user's token.
 package api
 
 import (
@@ -53,6 +60,8 @@ type Services struct {
 	VillageLists   *service.VillageLists
 	NationalExport *service.NationalExport
 	Evaluations    Evaluator
+	// Third-party access: API clients, their tokens and the integrations.
+	APIClients *service.APIClients
 	// The data-quality checks (录入质量).
 	DataQuality *service.DataQuality
 	// The information officer directory and the check teams' members.
@@ -109,7 +118,10 @@ type Route struct {
 	DuringPasswordChange bool
 	// DuringEnrolment lets a user whose role needs a second factor set it up.
 	DuringEnrolment bool
-	Handler         func(*Server, *gin.Context)
+	// ClientScope, when set, admits API clients whose token has this scope
+	// as well as the roles (api-contract.md: POST /evaluations).
+	ClientScope string
+	Handler     func(*Server, *gin.Context)
 }
 
 var (
@@ -173,6 +185,11 @@ func Routes() []Route {
 		{Method: "POST", Path: "/users", Roles: adminOnly, Handler: (*Server).createUser},
 		{Method: "PATCH", Path: "/users/:id", Roles: adminOnly, Handler: (*Server).updateUser},
 		{Method: "POST", Path: "/users/:id/password-reset", Roles: adminOnly, Handler: (*Server).resetPassword},
+		// API clients of third parties (信息共享): the administrator manages them.
+		{Method: "GET", Path: "/api-clients", Roles: adminOnly, Handler: (*Server).listAPIClients},
+		{Method: "POST", Path: "/api-clients", Roles: adminOnly, Handler: (*Server).createAPIClient},
+		{Method: "POST", Path: "/api-clients/:id/revoke", Roles: adminOnly, Handler: (*Server).revokeAPIClient},
+		{Method: "POST", Path: "/api-clients/:id/rotate-secret", Roles: adminOnly, Handler: (*Server).rotateAPIClientSecret},
 		{Method: "POST", Path: "/users/:id/mfa-reset", Roles: []access.Role{access.SecurityAdmin}, Handler: (*Server).resetMFA},
 		{Method: "GET", Path: "/audit-events", Roles: auditorOnly, Handler: (*Server).listAudit},
 		{Method: "GET", Path: "/audit-events/export", Roles: auditorOnly, Handler: (*Server).exportAudit},
@@ -194,7 +211,7 @@ func Routes() []Route {
 		{Method: "GET", Path: "/attachments/:id", Roles: householdReaders, Handler: (*Server).downloadAttachment},
 		{Method: "DELETE", Path: "/attachments/:id", Roles: householdEditors, Handler: (*Server).deleteAttachment},
 		{Method: "POST", Path: "/members/:id/transfer", Roles: householdEditors, Handler: (*Server).transferMember},
-		{Method: "POST", Path: "/evaluations", Roles: evaluators, Handler: (*Server).evaluate},
+		{Method: "POST", Path: "/evaluations", Roles: evaluators, ClientScope: service.ScopeEvaluations, Handler: (*Server).evaluate},
 		{Method: "GET", Path: "/households/:id/outcome", Roles: householdReaders, Handler: (*Server).householdOutcome},
 		{Method: "GET", Path: "/campaigns", Roles: householders, Handler: (*Server).listCampaigns},
 		{Method: "GET", Path: "/campaigns/:id", Roles: householders, Handler: (*Server).getCampaign},
@@ -279,6 +296,27 @@ func Routes() []Route {
 	}
 }
 
+// ClientRoute is a route of API clients (信息共享), on a client's token
+// with Scope, never a user's. The token endpoint has no scope: the client
+// authenticates with its credentials there.
+type ClientRoute struct {
+	Method  string
+	Path    string
+	Scope   string
+	Handler func(*Server, *gin.Context)
+}
+
+// ClientRoutes is every route of API clients but POST /evaluations, which
+// users share (Route.ClientScope).
+func ClientRoutes() []ClientRoute {
+	return []ClientRoute{
+		{Method: "POST", Path: "/oauth/token", Handler: (*Server).issueClientToken},
+		{Method: "POST", Path: "/integrations/households/search", Scope: service.ScopeRegisterRead, Handler: (*Server).searchRegister},
+		{Method: "POST", Path: "/integrations/departments/:code/imports", Scope: service.ScopeDepartmentsPush, Handler: (*Server).pushDepartmentImport},
+		{Method: "GET", Path: "/integrations/department-imports/:id", Scope: service.ScopeDepartmentsPush, Handler: (*Server).pushedImport},
+	}
+}
+
 // New builds the HTTP handler.
 func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
@@ -312,6 +350,7 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 
 	v1 := e.Group("/api/v1", withNoStore())
 	loginLimit := newIPLimiter(opt.LoginPerMinute)
+	perClient := newClientLimiter()
 	for _, r := range Routes() {
 		h := r.Handler
 		chain := []gin.HandlerFunc{}
@@ -319,7 +358,18 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 			chain = append(chain, s.withRateLimit(loginLimit))
 		}
 		if r.Roles != nil {
-			chain = append(chain, s.authenticate(r.DuringPasswordChange, r.DuringEnrolment), s.allow(r.Roles))
+			chain = append(chain, s.clientsToo(r.ClientScope, perClient, s.authenticate(r.DuringPasswordChange, r.DuringEnrolment), s.allow(r.Roles))...)
+		}
+		chain = append(chain, func(c *gin.Context) { h(s, c) })
+		v1.Handle(r.Method, r.Path, chain...)
+	}
+	// API clients' routes admit only a client's token (apiclients.go); the
+	// token endpoint is limited per client IP like sign-in.
+	for _, r := range ClientRoutes() {
+		h := r.Handler
+		chain := []gin.HandlerFunc{s.withRateLimit(loginLimit)}
+		if r.Scope != "" {
+			chain = []gin.HandlerFunc{s.authenticateClient(r.Scope, perClient)}
 		}
 		chain = append(chain, func(c *gin.Context) { h(s, c) })
 		v1.Handle(r.Method, r.Path, chain...)

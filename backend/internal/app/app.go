@@ -99,6 +99,9 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Attachments:    service.NewAttachments(st, audit, cfg.UploadLimit, now),
 		Imports:        service.NewImports(st, audit, regions, outcomes, now),
 		Evaluations:    service.Evaluations{},
+		// API clients' tokens are signed with a key derived from the users'.
+		APIClients: service.NewAPIClients(st, audit, depts, regions, crossChecks,
+			auth.NewClientSigner(key, cfg.ClientTokenTTL, now), now),
 		Directories:    service.NewDirectories(st, audit, regions, now),
 		DataQuality:    dataQuality,
 		Accountability: service.NewAccountability(st, audit, regions, now),

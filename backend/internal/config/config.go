@@ -44,6 +44,11 @@ type Config struct {
 	SessionLimit  time.Duration // absolute session lifetime (JZ_SESSION_LIMIT)
 	SecureCookie  bool          // mark the refresh cookie Secure (JZ_SECURE_COOKIE); on behind TLS
 
+	// ClientTokenTTL is the lifetime of an API client's access token
+	// (JZ_CLIENT_TOKEN_TTL; at most an hour: revocation is checked on every
+	// call anyway, the short life bounds a leaked token).
+	ClientTokenTTL time.Duration
+
 	LoginPerMinute int // login attempts per client IP per minute (JZ_LOGIN_PER_MINUTE)
 	// MFARoles must sign in with a TOTP second factor (JZ_MFA_ROLES, comma
 	// list; issue 5: district, admin, security_admin, auditor). Demo mode
@@ -91,6 +96,7 @@ func Default() Config {
 		MFARoles:            []string{"district", "admin", "security_admin", "auditor"},
 		PasswordMaxAge:      90 * 24 * time.Hour,
 		AccessTTL:           15 * time.Minute,
+		ClientTokenTTL:      15 * time.Minute,
 		RefreshTTL:          12 * time.Hour,
 		SessionIdle:         30 * time.Minute,
 		SessionLimit:        12 * time.Hour,
@@ -199,6 +205,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	str("JZ_DATA_KEYS", &c.DataKeys)
 	str("JZ_DATA_KEY_FILE", &c.DataKeyFile)
 	duration("JZ_ACCESS_TTL", &c.AccessTTL)
+	duration("JZ_CLIENT_TOKEN_TTL", &c.ClientTokenTTL)
 	duration("JZ_REFRESH_TTL", &c.RefreshTTL)
 	duration("JZ_SESSION_IDLE", &c.SessionIdle)
 	duration("JZ_SESSION_LIMIT", &c.SessionLimit)
@@ -245,6 +252,8 @@ func (c *Config) validate() error {
 	switch {
 	case c.AccessTTL <= 0 || c.RefreshTTL <= 0 || c.SessionIdle <= 0 || c.SessionLimit <= 0:
 		return fmt.Errorf("configuration: token and session lifetimes must be positive")
+	case c.ClientTokenTTL <= 0 || c.ClientTokenTTL > time.Hour:
+		return fmt.Errorf("configuration: JZ_CLIENT_TOKEN_TTL must be positive and at most 1h")
 	case c.LoginPerMinute <= 0:
 		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
 	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0 || c.RegisterUploadLimit <= 0:
