@@ -15,6 +15,209 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api-clients": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "api-clients"
+                ],
+                "summary": "List API clients (admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "1 to 100",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Page-api_APIClientDTO"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Scopes: register:read (look a person up by ID number), departments:push (push the registers of ` + "`" + `department` + "`" + `, and only of it), evaluations:run (POST /evaluations). The answer carries client_secret, shown this once: only its hash is kept. rate_per_minute defaults to 60 (at most 6000).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "api-clients"
+                ],
+                "summary": "Register an API client (admin)",
+                "parameters": [
+                    {
+                        "description": "client",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.CreateAPIClientRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.APIClientSecretResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api-clients/{id}/revoke": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Final: the client's tokens are refused from the next call on, and it gets no new ones. 409 when already revoked.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "api-clients"
+                ],
+                "summary": "Revoke an API client (admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "client row id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.RevokeAPIClientRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.APIClientDTO"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/api-clients/{id}/rotate-secret": {
+            "post": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "The new client_secret is shown this once; every token issued under the old secret is refused from the next call on.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "api-clients"
+                ],
+                "summary": "Give an API client a new secret (admin)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "client row id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.APIClientSecretResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/attachments/{id}": {
             "get": {
                 "security": [
@@ -216,6 +419,31 @@ const docTemplate = `{
                         "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/audit-events/verify": {
+            "get": {
+                "security": [
+                    {
+                        "Bearer": []
+                    }
+                ],
+                "description": "Walks the chain by sequence number and reports the first edited, inserted or removed record. The check itself is recorded (audit.verify).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "Verify the audit log's hash chain (auditor)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.AuditVerifyDTO"
                         }
                     }
                 }
@@ -3094,6 +3322,11 @@ const docTemplate = `{
                 "security": [
                     {
                         "Bearer": []
+                    },
+                    {
+                        "OAuth2Application": [
+                            "evaluations:run"
+                        ]
                     }
                 ],
                 "description": "Takes an evaluation envelope (household-v1: {\"campaign\": {...}, \"households\": [...]}) and answers {\"campaign\", \"results\", \"summary\"} exactly as the ` + "`" + `jingzhun evaluate` + "`" + ` command does; nothing is stored. Invalid households are results with outcome \"invalid\". At most 10,000 households and 32 MB (413 payload_too_large beyond, naming the limit). A document that is not an envelope at all (not JSON, campaign missing or ill-typed, households not an array, an unknown key beside them) is 400 invalid_envelope.",
@@ -3238,7 +3471,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
-                "description": "Validates every field (422 names each); a person already in another household is 409 naming it.",
+                "description": "Validates every field (422 names each); a person already in another household is 409 naming it. ` + "`" + `version` + "`" + ` is 0 or absent: the server numbers versions.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4194,6 +4427,226 @@ const docTemplate = `{
                 }
             }
         },
+        "/integrations/department-imports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "OAuth2Application": [
+                            "departments:push"
+                        ]
+                    }
+                ],
+                "description": "Status queued, running, then validated (dry run), imported, unchanged, refused (see problems) or failed. Another department's import is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "integrations"
+                ],
+                "summary": "A pushed import's status, counts and first 200 problems (API clients, scope departments:push)",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "import id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.PushedImportDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/integrations/departments/{code}/imports": {
+            "post": {
+                "security": [
+                    {
+                        "OAuth2Application": [
+                            "departments:push"
+                        ]
+                    }
+                ],
+                "description": "The same import as a liaison's upload (POST /departments/{code}/imports): multipart ` + "`" + `file` + "`" + ` (.csv UTF-8 or .xlsx) and ` + "`" + `dataset` + "`" + `; validated whole, nothing imported if one row is wrong; ` + "`" + `dry_run=true` + "`" + ` validates only; the same file twice changes nothing. Only for the client's own department (403 for another code, audited). 202 with the import; follow it with GET /integrations/department-imports/{id}.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "integrations"
+                ],
+                "summary": "Push a department's register (API clients, scope departments:push)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the client's department code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "dataset code",
+                        "name": "dataset",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": ".csv or .xlsx",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "validate only",
+                        "name": "dry_run",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.DeptImportDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/integrations/households/search": {
+            "post": {
+                "security": [
+                    {
+                        "OAuth2Application": [
+                            "register:read"
+                        ]
+                    }
+                ],
+                "description": "Looks a person up by ID number (18 characters, checked). Answers in_register and, when true, the household's code, street, village and 建档立卡 status only: no name, no ID number, no members, no incomes. Every search is audited with the client and the blind index of the number, never the number. 422 for an invalid number; 403 insufficient_scope for a token without register:read; 429 over the client's rate.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "integrations"
+                ],
+                "summary": "Is this person in the register? (API clients, scope register:read)",
+                "parameters": [
+                    {
+                        "description": "ID number",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.RegisterSearchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.RegisterSearchResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/jobs/{id}": {
             "get": {
                 "security": [
@@ -4315,6 +4768,74 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/oauth/token": {
+            "post": {
+                "description": "Form-encoded ` + "`" + `grant_type=client_credentials` + "`" + `, optional ` + "`" + `scope` + "`" + ` (space-separated, narrowing the granted scopes; none = all granted). The client authenticates with HTTP Basic (client_id:client_secret, RFC 6749 §2.3.1) or with ` + "`" + `client_id` + "`" + ` and ` + "`" + `client_secret` + "`" + ` in the body, not both. The token is a short-lived JWT for the integration routes only (audience jingzhun-integrations); user routes refuse it. Errors follow RFC 6749 §5.2: 401 invalid_client (the same for an unknown client, a wrong secret and a revoked client), 400 invalid_scope, unsupported_grant_type, invalid_request. Limited per client IP like sign-in (429 with Retry-After).",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "oauth"
+                ],
+                "summary": "Access token for an API client (OAuth 2.0 client credentials, RFC 6749 §4.4)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "client_credentials",
+                        "name": "grant_type",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "space-separated scopes",
+                        "name": "scope",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "string",
+                        "description": "unless HTTP Basic",
+                        "name": "client_id",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "string",
+                        "description": "unless HTTP Basic",
+                        "name": "client_secret",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.ClientTokenResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.OAuthError"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.OAuthError"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorBody"
                         }
@@ -5863,6 +6384,7 @@ const docTemplate = `{
                         "Bearer": []
                     }
                 ],
+                "description": "404 when the village does not exist or is outside the caller's scope.",
                 "produces": [
                     "application/json"
                 ],
@@ -5884,6 +6406,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.VillageGroupsResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorBody"
                         }
                     }
                 }
@@ -5915,6 +6443,83 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "api.APIClientDTO": {
+            "type": "object",
+            "properties": {
+                "client_id": {
+                    "type": "string",
+                    "example": "jzc_3q2x7M0aVb1kQw9e"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "last_used_at": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "省大数据平台"
+                },
+                "organisation": {
+                    "type": "string",
+                    "example": "云南省大数据中心"
+                },
+                "rate_per_minute": {
+                    "type": "integer",
+                    "example": 60
+                },
+                "revoke_reason": {
+                    "type": "string"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "revoked_by": {
+                    "type": "string"
+                },
+                "rotated_at": {
+                    "type": "string"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "register:read"
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "revoked"
+                    ]
+                }
+            }
+        },
+        "api.APIClientSecretResponse": {
+            "type": "object",
+            "properties": {
+                "client": {
+                    "$ref": "#/definitions/api.APIClientDTO"
+                },
+                "client_secret": {
+                    "type": "string",
+                    "example": "jzs_…"
+                }
+            }
+        },
         "api.AnswerRequest": {
             "type": "object",
             "properties": {
@@ -6086,6 +6691,9 @@ const docTemplate = `{
                 "client_ip": {
                     "type": "string"
                 },
+                "hash": {
+                    "type": "string"
+                },
                 "id": {
                     "type": "integer"
                 },
@@ -6093,6 +6701,9 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "object_type": {
+                    "type": "string"
+                },
+                "prev_hash": {
                     "type": "string"
                 },
                 "reason": {
@@ -6108,11 +6719,76 @@ const docTemplate = `{
                 "role": {
                     "type": "string"
                 },
+                "seq": {
+                    "description": "Seq is the record's place in the hash chain, Hash its keyed hash,\nPrevHash the hash of the record before (0 and \"\" for a record\noutside the chain, which verification reports).",
+                    "type": "integer"
+                },
                 "time": {
                     "type": "string"
                 },
                 "username": {
                     "type": "string"
+                }
+            }
+        },
+        "api.AuditVerifyDTO": {
+            "type": "object",
+            "properties": {
+                "anchor_seq": {
+                    "description": "the last record purged by age, 0 = none",
+                    "type": "integer"
+                },
+                "anchors": {
+                    "description": "purges so far",
+                    "type": "integer"
+                },
+                "broken_seq": {
+                    "description": "the first broken seq when not ok",
+                    "type": "integer"
+                },
+                "checked_at": {
+                    "type": "string"
+                },
+                "detail": {
+                    "type": "string"
+                },
+                "first_seq": {
+                    "description": "0 when none",
+                    "type": "integer"
+                },
+                "head_hash": {
+                    "description": "note it down: a later verify must reach it",
+                    "type": "string"
+                },
+                "head_seq": {
+                    "description": "what the chain's head names",
+                    "type": "integer"
+                },
+                "last_seq": {
+                    "description": "the last one checked",
+                    "type": "integer"
+                },
+                "ok": {
+                    "type": "boolean"
+                },
+                "problem": {
+                    "type": "string",
+                    "enum": [
+                        "altered",
+                        "unlinked",
+                        "missing",
+                        "missing_newest",
+                        "beyond_head",
+                        "unchained",
+                        "before_anchor",
+                        "anchor_forged",
+                        "head_mismatch",
+                        "not_chained"
+                    ]
+                },
+                "records": {
+                    "description": "chained records checked",
+                    "type": "integer"
                 }
             }
         },
@@ -6511,6 +7187,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.ClientTokenResponse": {
+            "type": "object",
+            "properties": {
+                "access_token": {
+                    "type": "string"
+                },
+                "expires_in": {
+                    "type": "integer",
+                    "example": 900
+                },
+                "scope": {
+                    "type": "string",
+                    "example": "register:read"
+                },
+                "token_type": {
+                    "type": "string",
+                    "example": "Bearer"
+                }
+            }
+        },
         "api.CodeItemDTO": {
             "type": "object",
             "properties": {
@@ -6675,6 +7371,36 @@ const docTemplate = `{
                 "people": {
                     "type": "integer",
                     "example": 10
+                }
+            }
+        },
+        "api.CreateAPIClientRequest": {
+            "type": "object",
+            "properties": {
+                "department": {
+                    "type": "string",
+                    "example": ""
+                },
+                "name": {
+                    "type": "string",
+                    "example": "省大数据平台"
+                },
+                "organisation": {
+                    "type": "string",
+                    "example": "云南省大数据中心"
+                },
+                "rate_per_minute": {
+                    "type": "integer",
+                    "example": 60
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "register:read"
+                    ]
                 }
             }
         },
@@ -9223,6 +9949,25 @@ const docTemplate = `{
                 }
             }
         },
+        "api.OAuthError": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "string",
+                    "enum": [
+                        "invalid_request",
+                        "invalid_client",
+                        "invalid_scope",
+                        "unsupported_grant_type"
+                    ],
+                    "example": "invalid_client"
+                },
+                "error_description": {
+                    "type": "string",
+                    "example": "客户端认证失败"
+                }
+            }
+        },
         "api.OfficerDTO": {
             "type": "object",
             "properties": {
@@ -9431,6 +10176,26 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/api.OutcomeListItem"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.Page-api_APIClientDTO": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.APIClientDTO"
                     }
                 },
                 "page": {
@@ -9735,6 +10500,90 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.PushedImportDTO": {
+            "type": "object",
+            "properties": {
+                "campaign_id": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "dataset": {
+                    "type": "string",
+                    "example": "vehicles"
+                },
+                "dataset_name": {
+                    "type": "string",
+                    "example": "机动车登记信息"
+                },
+                "department": {
+                    "type": "string",
+                    "example": "police"
+                },
+                "discrepancies": {
+                    "type": "integer"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "file_name": {
+                    "type": "string"
+                },
+                "file_size": {
+                    "type": "integer"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "integer"
+                },
+                "job_id": {
+                    "type": "integer"
+                },
+                "matched": {
+                    "type": "integer"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "已导入 1200 行：匹配到户内成员 35 人，未匹配 1165 人，新发现差异 4 条。"
+                },
+                "problem_count": {
+                    "type": "integer"
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.DeptImportProblemDTO"
+                    }
+                },
+                "rows": {
+                    "type": "integer"
+                },
+                "same_as": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "queued",
+                        "running",
+                        "refused",
+                        "validated",
+                        "imported",
+                        "unchanged",
+                        "failed"
+                    ]
+                },
+                "unmatched": {
                     "type": "integer"
                 }
             }
@@ -10088,6 +10937,53 @@ const docTemplate = `{
                 }
             }
         },
+        "api.RegisterSearchRequest": {
+            "type": "object",
+            "properties": {
+                "id_number": {
+                    "type": "string",
+                    "example": "530103199001010012"
+                }
+            }
+        },
+        "api.RegisterSearchResponse": {
+            "type": "object",
+            "properties": {
+                "exited_year": {
+                    "type": "integer"
+                },
+                "household_code": {
+                    "type": "string",
+                    "example": "5301030120040001"
+                },
+                "in_register": {
+                    "type": "boolean"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "not_registered",
+                        "registered",
+                        "exited"
+                    ]
+                },
+                "street_code": {
+                    "type": "string",
+                    "example": "530103012"
+                },
+                "street_name": {
+                    "type": "string",
+                    "example": "阿子营街道"
+                },
+                "village_code": {
+                    "type": "string",
+                    "example": "530103012004"
+                },
+                "village_name": {
+                    "type": "string"
+                }
+            }
+        },
         "api.ReportDTO": {
             "type": "object",
             "properties": {
@@ -10245,6 +11141,15 @@ const docTemplate = `{
                         "village"
                     ],
                     "example": "member"
+                }
+            }
+        },
+        "api.RevokeAPIClientRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "合作协议到期"
                 }
             }
         },
@@ -11711,6 +12616,17 @@ const docTemplate = `{
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
+        },
+        "OAuth2Application": {
+            "description": "API clients of third parties (信息共享): client credentials (HTTP Basic or form) at POST /oauth/token give a short-lived token for the integration routes only; user routes refuse it, and the integration routes refuse a user's token.",
+            "type": "oauth2",
+            "flow": "application",
+            "tokenUrl": "/api/v1/oauth/token",
+            "scopes": {
+                "departments:push": "Push the registers of the client's own department (POST /integrations/departments/{code}/imports)",
+                "evaluations:run": "Call the stateless rules engine (POST /evaluations)",
+                "register:read": "Look a person up in the register by ID number (POST /integrations/households/search)"
+            }
         }
     }
 }`
