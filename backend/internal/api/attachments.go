@@ -58,7 +58,7 @@ func (s *Server) uploadAttachment(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
-	name, content, err := formFile(c, s.opt.UploadLimit, "请选择要上传的文件")
+	name, content, err := formFile(c, s.opt.UploadLimit, "请选择要上传的文件", "kind", "member_id")
 	if err != nil {
 		fail(c, s.log, err)
 		return

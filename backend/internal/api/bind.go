@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,15 +72,45 @@ func decodeError(err error, limit int64) error {
 		e.Details = []apperr.Detail{{Field: typ.Field, Message: "应为 " + typ.Type.String()}}
 		return e
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		e := apperr.New(apperr.UnknownField, "请求包含不接受的字段："+field)
-		e.Details = []apperr.Detail{{Field: field, Message: "不接受此字段"}}
-		return e
+		return unknownField(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 	}
 	return apperr.New(apperr.BadRequest, unparsable)
 }
 
 const unparsable = "请求体无法解析"
+
+func unknownField(field string) error {
+	e := apperr.New(apperr.UnknownField, "请求包含不接受的字段："+field)
+	e.Details = []apperr.Detail{{Field: field, Message: "不接受此字段"}}
+	return e
+}
+
+// onlyFormFields refuses a parsed multipart form with a field the handler
+// does not read, or a file part but "file", as bindJSON refuses an unknown
+// JSON field: a typo or a field the server keeps (created_by, status…)
+// must not pass silently.
+func onlyFormFields(c *gin.Context, allowed ...string) error {
+	f := c.Request.MultipartForm
+	if f == nil {
+		return nil
+	}
+	var bad []string
+	for k := range f.Value {
+		if !slices.Contains(allowed, k) {
+			bad = append(bad, k)
+		}
+	}
+	for k := range f.File {
+		if k != "file" {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return unknownField(bad[0])
+}
 
 var (
 	dateType    = reflect.TypeOf(localdate.Date{})
@@ -180,9 +211,9 @@ type Page[T any] struct {
 }
 
 // formFile reads the multipart field "file" whole, refusing a body or file
-// over limit with 413 naming the limit, and a missing file with a field
-// error saying what to choose.
-func formFile(c *gin.Context, limit int64, missing string) (name string, data []byte, err error) {
+// over limit with 413 naming the limit, a missing file with a field error
+// saying what to choose, and any form field but fields (onlyFormFields).
+func formFile(c *gin.Context, limit int64, missing string, fields ...string) (name string, data []byte, err error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+64<<10)
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -190,6 +221,9 @@ func formFile(c *gin.Context, limit int64, missing string) (name string, data []
 			return "", nil, tooLarge(limit)
 		}
 		return "", nil, apperr.Invalid(apperr.Detail{Field: "file", Message: missing})
+	}
+	if err := onlyFormFields(c, fields...); err != nil {
+		return "", nil, err
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -54,15 +54,17 @@ type VillageGroupsResponse struct {
 
 // villageGroups godoc
 //
-//	@Summary	The village groups (村民小组) of a village
-//	@Tags		regions
-//	@Produce	json
-//	@Security	Bearer
-//	@Param		code	path		string	true	"village code"
-//	@Success	200		{object}	VillageGroupsResponse
-//	@Router		/villages/{code}/groups [get]
+//	@Summary		The village groups (村民小组) of a village
+//	@Description	404 when the village does not exist or is outside the caller's scope.
+//	@Tags			regions
+//	@Produce		json
+//	@Security		Bearer
+//	@Param			code	path		string	true	"village code"
+//	@Success		200		{object}	VillageGroupsResponse
+//	@Failure		404		{object}	ErrorBody
+//	@Router			/villages/{code}/groups [get]
 func (s *Server) villageGroups(c *gin.Context) {
-	gs, err := s.Regions.Groups(c.Request.Context(), c.Param("code"))
+	gs, err := s.Regions.VillageGroups(c.Request.Context(), actor(c), c.Param("code"))
 	if err != nil {
 		fail(c, s.log, err)
 		return

@@ -441,7 +441,7 @@ func (s *Server) exportTasks(c *gin.Context) {
 //	@Failure		422			{object}	TaskImportRejectedBody
 //	@Router			/departments/{code}/tasks/import [post]
 func (s *Server) importTasks(c *gin.Context) {
-	name, data, err := formFile(c, s.opt.UploadLimit, "请选择填好的核实清单")
+	name, data, err := formFile(c, s.opt.UploadLimit, "请选择填好的核实清单", "campaign_id")
 	if err != nil {
 		fail(c, s.log, err)
 		return

@@ -127,7 +127,7 @@ func TestDepartmentConfirmations(t *testing.T) {
 				t.Errorf("field %d: %+v", i, f)
 			}
 		}
-		if r := s.do(req{method: "GET", path: "/api/v1/departments/health/responsibilities", token: police.token}); r.Code != 403 || r.errCode(t) != "forbidden" {
+		if r := s.do(req{method: "GET", path: "/api/v1/departments/health/responsibilities", token: police.token}); r.Code != 404 || r.errCode(t) != "not_found" {
 			t.Fatalf("police reads health's list: %d %s", r.Code, r.Body)
 		}
 		if r := s.do(req{method: "GET", path: "/api/v1/departments/health/responsibilities", token: district.token}); r.Code != 200 {
@@ -136,7 +136,7 @@ func TestDepartmentConfirmations(t *testing.T) {
 		if r := s.do(req{method: "GET", path: "/api/v1/departments/nope/responsibilities", token: district.token}); r.Code != 404 {
 			t.Fatalf("unknown department: %d", r.Code)
 		}
-		if r := s.do(req{method: "GET", path: "/api/v1/departments/health/tasks", token: police.token}); r.Code != 403 {
+		if r := s.do(req{method: "GET", path: "/api/v1/departments/health/tasks", token: police.token}); r.Code != 404 {
 			t.Fatalf("police reads health's inbox: %d", r.Code)
 		}
 
@@ -180,9 +180,10 @@ func TestDepartmentConfirmations(t *testing.T) {
 		if !strings.Contains(r.Body.String(), "members.id_number") {
 			t.Fatalf("refused confirmation not audited: %s", r.Body)
 		}
-		// Nor the police health's inbox; the district reads, never writes.
+		// Nor the police health's inbox (another department is outside its
+		// scope: not found); the district reads, never writes.
 		r = s.do(req{method: "POST", path: "/api/v1/departments/health/tasks/confirm", token: police.token, body: map[string]any{"kind": "household", "all": true}})
-		if r.Code != 403 {
+		if r.Code != 404 {
 			t.Fatalf("police confirms for health: %d", r.Code)
 		}
 		if r := s.do(req{method: "POST", path: "/api/v1/departments/police/tasks/confirm", token: district.token, body: map[string]any{"all": true}}); r.Code != 403 {

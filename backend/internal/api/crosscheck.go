@@ -198,6 +198,10 @@ func (s *Server) startDepartmentImport(c *gin.Context) {
 		fail(c, s.log, apperr.Invalid(apperr.Detail{Field: "file", Message: "请选择要上传的 .xlsx 或 .csv 文件"}))
 		return
 	}
+	if err := onlyFormFields(c, "dataset"); err != nil {
+		fail(c, s.log, err)
+		return
+	}
 	dryRun := false
 	if v := c.Query("dry_run"); v != "" {
 		if dryRun, err = strconv.ParseBool(v); err != nil {

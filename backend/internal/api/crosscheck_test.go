@@ -111,8 +111,8 @@ func TestPoliceVehicleRegisterReachesTheCheckTeam(t *testing.T) {
 		if r.Code != http.StatusOK || !strings.Contains(text(t, r.Body.Bytes()), "购置价格") {
 			t.Fatalf("template: %d", r.Code)
 		}
-		// Another department's datasets are refused.
-		if r := s.do(req{method: "GET", path: "/api/v1/departments/civil/datasets", token: police.token}); r.Code != http.StatusForbidden {
+		// Another department is outside the liaison's scope: not found.
+		if r := s.do(req{method: "GET", path: "/api/v1/departments/civil/datasets", token: police.token}); r.Code != http.StatusNotFound {
 			t.Fatalf("civil datasets as police: %d", r.Code)
 		}
 

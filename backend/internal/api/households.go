@@ -425,7 +425,7 @@ func (s *Server) getHousehold(c *gin.Context) {
 // createHousehold godoc
 //
 //	@Summary		Record a household
-//	@Description	Validates every field (422 names each); a person already in another household is 409 naming it.
+//	@Description	Validates every field (422 names each); a person already in another household is 409 naming it. `version` is 0 or absent: the server numbers versions.
 //	@Tags			households
 //	@Accept			json
 //	@Produce		json
@@ -439,6 +439,12 @@ func (s *Server) createHousehold(c *gin.Context) {
 	var in HouseholdInput
 	if err := bindJSON(c, s.opt.BodyLimit, &in); err != nil {
 		fail(c, s.log, err)
+		return
+	}
+	// The server numbers versions from 1: a new household has none to
+	// claim (0, as the form sends, or absent), never one the client picks.
+	if in.Version != 0 {
+		fail(c, s.log, apperr.Invalid(apperr.Detail{Field: "version", Message: "新建的户不能指定版本号"}))
 		return
 	}
 	h, err := s.Households.Create(c.Request.Context(), actor(c), in.toHousehold(0))

@@ -338,7 +338,7 @@ type InspectionImportRejectedBody struct {
 //	@Failure		422			{object}	InspectionImportRejectedBody
 //	@Router			/inspections/import [post]
 func (s *Server) importInspections(c *gin.Context) {
-	name, data, err := formFile(c, s.opt.UploadLimit, "请选择填好的检查考核结果表")
+	name, data, err := formFile(c, s.opt.UploadLimit, "请选择填好的检查考核结果表", "campaign_id")
 	if err != nil {
 		fail(c, s.log, err)
 		return

@@ -645,7 +645,7 @@ func (s *Server) uploadListFile(c *gin.Context) {
 		fail(c, s.log, err)
 		return
 	}
-	name, content, err := formFile(c, s.opt.UploadLimit, "请选择要上传的文件")
+	name, content, err := formFile(c, s.opt.UploadLimit, "请选择要上传的文件", "record_id", "notice_id")
 	if err != nil {
 		fail(c, s.log, err)
 		return

@@ -369,14 +369,18 @@ type JobStatus struct {
 	Rate float64 // households (items) per second
 }
 
-// Job reads a job. District-wide roles see every job, the others only the
-// jobs they started.
+// Job reads a job. District-wide roles see every job, the others the jobs
+// they started and those that recompute their region. A liaison's scope is
+// its department, not a region (its scope is Whole only for its fields): it
+// sees only the jobs it started, its register imports.
 func (s *Campaigns) Job(ctx context.Context, actor access.Actor, id int64) (*JobStatus, error) {
 	j, err := s.jobs.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Scope.Whole && j.CreatedBy != actor.Username && !s.jobTouches(actor, j.Params) {
+	mine := j.CreatedBy == actor.Username
+	regional := actor.Role != access.Department && (actor.Scope.Whole || s.jobTouches(actor, j.Params))
+	if !mine && !regional {
 		return nil, apperr.NotFoundf("任务")
 	}
 	st := &JobStatus{Job: *j}

@@ -312,11 +312,11 @@ func TestLiaisonWorksOnItsOwnDepartmentOnly(t *testing.T) {
 		if err != nil || len(ds) != 2 {
 			t.Fatalf("police datasets: %d %v", len(ds), err)
 		}
-		if _, err := f.cc.Datasets(ctx, f.police, "civil"); !apperr.Is(err, apperr.Forbidden) {
+		if _, err := f.cc.Datasets(ctx, f.police, "civil"); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("another department's datasets: %v", err)
 		}
 		civil, _ := crosscheck.ByCode("dibao")
-		if _, err := f.cc.StartImport(ctx, f.police, "civil", "dibao", "a.csv", bytes.NewReader(csvOf(civil)), false); !apperr.Is(err, apperr.Forbidden) {
+		if _, err := f.cc.StartImport(ctx, f.police, "civil", "dibao", "a.csv", bytes.NewReader(csvOf(civil)), false); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("import for another department: %v", err)
 		}
 		if _, err := f.cc.StartImport(ctx, f.police, "police", "dibao", "a.csv", bytes.NewReader(csvOf(civil)), false); !apperr.Is(err, apperr.Validation) {

@@ -24,23 +24,25 @@ func (d *Departments) List(ctx context.Context) ([]store.Department, error) {
 }
 
 // Access checks that an actor may work on a department's lists and returns
-// the department: a liaison on its own only (403 otherwise, audited); the
-// other roles only to read unless anyone may act (write false). An unknown
-// department is not found. The confirmations and the register imports both
-// go through it.
+// the department: a liaison on its own only (another department is outside
+// its scope: 404, as every object out of scope, and audited); the other
+// roles only to read unless anyone may act (write false: 403, a rule of the
+// role, audited). An unknown department is not found. The confirmations and
+// the register imports both go through it.
 func (d *Departments) Access(ctx context.Context, audit *AuditLog, actor access.Actor, code string, write bool) (store.Department, error) {
-	deny := func(msg string) error {
+	deny := func(msg string, e *apperr.Error) error {
 		if err := audit.Record(ctx, actor, Entry{Action: "access.denied", ObjectType: "department", ObjectID: code,
 			Result: ResultDenied, Reason: msg}); err != nil {
 			return apperr.Wrap(err, "audit denied access")
 		}
-		return apperr.New(apperr.Forbidden, msg)
+		return e
 	}
 	switch {
 	case actor.Role == access.Department && actor.Scope.Department != code:
-		return store.Department{}, deny("只能查看和处理本部门负责的数据")
+		return store.Department{}, deny("只能查看和处理本部门负责的数据", apperr.NotFoundf("部门"))
 	case actor.Role != access.Department && write:
-		return store.Department{}, deny("只有本部门的联络员才能确认、更正或提出异议")
+		msg := "只有本部门的联络员才能确认、更正或提出异议"
+		return store.Department{}, deny(msg, apperr.New(apperr.Forbidden, msg))
 	}
 	ds, err := d.List(ctx)
 	if err != nil {

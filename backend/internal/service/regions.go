@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"jingzhun/internal/access"
@@ -82,6 +83,19 @@ func (r *Regions) Seed(ctx context.Context) error {
 	r.cache = nil
 	r.mu.Unlock()
 	return nil
+}
+
+// VillageGroups lists the groups of a village in the caller's scope; a
+// village outside it, or unknown, is not found (the same answer).
+func (r *Regions) VillageGroups(ctx context.Context, actor access.Actor, villageCode string) ([]store.VillageGroup, error) {
+	t, err := r.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(t.Villages, func(v store.Village) bool { return v.Code == villageCode }) || !actor.Scope.HasVillage(villageCode) {
+		return nil, apperr.NotFoundf("行政村")
+	}
+	return r.Groups(ctx, villageCode)
 }
 
 // Groups lists a village's groups (村民小组).
