@@ -851,3 +851,76 @@ func TestObjectRoutesAreScoped(t *testing.T) {
 		}
 	})
 }
+
+// TestObjectsNamedInBodiesAreScoped: an object named in a request body
+// (a case, a household, an officer, a member, a record) that is outside the
+// caller's scope or not the path object's own is refused, naming the field,
+// and nothing changes.
+func TestObjectsNamedInBodiesAreScoped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newScopeFixture(t, st)
+		near, far, own := f.sites[nearVillage], f.sites[farVillage], f.sites[ownVillage]
+		teamB := f.s.as("team-B").token
+		cases := []struct {
+			name   string
+			as     string // token
+			method string
+			c      call
+			status int
+			field  string // the detail that names the object
+			back   []string
+		}{
+			{"a case of another list in a batch proposal", f.tokens["check_team"], "POST",
+				call{path: listPath(near, "/proposals"), body: map[string]any{"case_ids": []int64{far.kase}, "accept": true}},
+				422, "case_ids", []string{listPath(near, ""), listPath(far, "")}},
+			{"a household of another village in a survey record", f.tokens["check_team"], "POST",
+				call{path: listPath(own, "/records"), body: map[string]any{"kind": "survey", "held_on": "2017-06-10", "household_ids": []int64{near.household},
+					"body": map[string]any{"surveyors": "李建华、王海燕"}}},
+				422, "household_ids", []string{listPath(own, ""), listPath(near, "")}},
+			{"a case of another list in a report", teamB, "POST",
+				call{path: listPath(far, "/reports"), body: map[string]any{"received_on": "2017-06-22", "channel": "phone", "content": "反映该户有车", "case_ids": []int64{near.kase}}},
+				422, "case_ids", []string{listPath(far, ""), listPath(near, "")}},
+			{"a case of another list in an investigation", teamB, "POST",
+				call{path: listPath(far, "/reports/"+id(far.report)+"/investigation"), body: map[string]any{"upheld": true, "findings": "经核查属实",
+					"answer": "已答复", "changes": []any{map[string]any{"case_id": near.kase, "proposal": "keep"}}}},
+				422, "changes[0].case_id", []string{listPath(far, ""), listPath(near, "")}},
+			{"an officer of another street at a training", f.tokens["street"], "POST",
+				call{path: "/api/v1/trainings", body: map[string]any{"held_on": "2017-05-20", "topic": "动态管理业务培训", "trainer": "阿子营街道",
+					"hours": "4", "street": "530103012", "attendees": []int64{far.officer}}},
+				422, "attendees", []string{"/api/v1/trainings"}},
+			{"a member of another household on an attachment", f.tokens["village_officer"], "POST",
+				call{path: "/api/v1/households/" + id(own.household) + "/attachments", form: map[string]string{"kind": "photo", "member_id": id(near.member)}},
+				422, "member_id", householdBack(f, own)},
+			{"another village's officer account in the directory", f.tokens["street"], "POST",
+				call{path: "/api/v1/officers", body: map[string]any{"village_code": nearVillage, "name": "王海燕", "phone": "13987160001",
+					"username": "officer-" + farVillage, "appointed_on": "2017-03-01"}},
+				422, "username", []string{"/api/v1/officers"}},
+			{"a village outside the street in a recompute", f.tokens["street"], "POST",
+				call{path: "/api/v1/campaigns/1/recompute", body: map[string]any{"village": farVillage}},
+				422, "street", []string{"/api/v1/campaigns/1"}},
+		}
+		for _, c := range cases {
+			before := f.snapshot(t, c.back)
+			r := f.send(c.method, c.c, c.as)
+			var body struct {
+				Error struct {
+					Details []struct {
+						Field string `json:"field"`
+					} `json:"details"`
+				} `json:"error"`
+			}
+			_ = json.Unmarshal(r.Body.Bytes(), &body)
+			named := slices.ContainsFunc(body.Error.Details, func(d struct {
+				Field string `json:"field"`
+			}) bool {
+				return d.Field == c.field
+			})
+			if r.Code != c.status || !named {
+				t.Errorf("%s: %d %s, want %d naming %s", c.name, r.Code, strings.TrimSpace(r.Body.String()), c.status, c.field)
+			}
+			if after := f.snapshot(t, c.back); !slices.Equal(before, after) {
+				t.Errorf("%s changed something", c.name)
+			}
+		}
+	})
+}
