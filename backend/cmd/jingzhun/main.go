@@ -10,6 +10,7 @@
 //	jingzhun gen -n N [-seed S] -db DSN | -data-dir DIR
 //	jingzhun recompute [-db DSN] [-data-dir DIR]
 //	jingzhun import-register -department CODE -dataset CODE FILE
+//	jingzhun audit verify|purge [--db DSN] [--data-dir DIR]
 package main
 
 import (
@@ -63,6 +64,11 @@ Usage:
   jingzhun import-register -department CODE -dataset CODE FILE
                                        import a department register (CSV/XLSX) at once, as
                                        the API does, and print rows/s and peak memory
+  jingzhun audit verify [--db DSN]     walk the audit log's hash chain; exit 1 naming the
+                                       first broken seq (edited, inserted or removed records)
+  jingzhun audit purge [--db DSN]      remove audit records older than JZ_AUDIT_RETENTION
+                                       (at least 180 days), leaving an anchor; run it with
+                                       the purge account (deploy/README.md)
 
 Every flag has a JZ_ environment variable; see deploy/README.md.
 `
@@ -96,6 +102,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return healthCommand(args[1:], stdout, stderr)
 	case "import-register":
 		return exit(importRegister(args[1:], stdout, stderr), stderr)
+	case "audit":
+		return auditCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -209,6 +217,14 @@ func sealLegacy(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	if rep.Total() > 0 {
 		fmt.Fprintf(stdout, "personal data sealed at rest: %d households, %d members, %d outcomes, %d accounts' TOTP secrets\n",
 			rep["households"], rep["members"], rep["household_outcomes"], rep["users"])
+	}
+	// Audit records from before migration 0013 join the hash chain, once.
+	n, err := st.ChainLegacyAudit(ctx)
+	if err != nil {
+		return fmt.Errorf("chain the audit log: %w", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(stdout, "audit log: %d earlier records chained (seq 1–%d)\n", n, n)
 	}
 	return nil
 }

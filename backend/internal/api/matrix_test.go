@@ -53,6 +53,7 @@ var authorization = map[string][]string{
 	"POST /api/v1/users/:id/password-reset":                     {"admin"},
 	"GET /api/v1/audit-events":                                  {"auditor"},
 	"GET /api/v1/audit-events/export":                           {"auditor"},
+	"GET /api/v1/audit-events/verify":                           {"auditor"},
 	"GET /api/v1/code-lists":                                    householders,
 	"GET /api/v1/villages/:code/groups":                         householders,
 	"GET /api/v1/households":                                    readers,

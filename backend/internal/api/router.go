@@ -193,6 +193,7 @@ func Routes() []Route {
 		{Method: "POST", Path: "/users/:id/mfa-reset", Roles: []access.Role{access.SecurityAdmin}, Handler: (*Server).resetMFA},
 		{Method: "GET", Path: "/audit-events", Roles: auditorOnly, Handler: (*Server).listAudit},
 		{Method: "GET", Path: "/audit-events/export", Roles: auditorOnly, Handler: (*Server).exportAudit},
+		{Method: "GET", Path: "/audit-events/verify", Roles: auditorOnly, Handler: (*Server).verifyAudit},
 		{Method: "GET", Path: "/code-lists", Roles: householders, Handler: (*Server).codeLists},
 		{Method: "GET", Path: "/villages/:code/groups", Roles: householders, Handler: (*Server).villageGroups},
 		{Method: "GET", Path: "/households", Roles: householdReaders, Handler: (*Server).listHouseholds},

@@ -72,6 +72,11 @@ type Config struct {
 	TrustedProxies []string // client IP taken from X-Forwarded-For only behind these (JZ_TRUSTED_PROXIES, comma list)
 	LogLevel       string   // debug, info, warn, error (JZ_LOG_LEVEL)
 
+	// AuditRetention is how long audit records are kept before `jingzhun
+	// audit purge` removes them, by age only (JZ_AUDIT_RETENTION: days, e.g.
+	// 180 or 365d, or a duration like 4320h). Never under MinAuditRetention.
+	AuditRetention time.Duration
+
 	// ShutdownTimeout bounds a stop on SIGTERM: in-flight requests finish
 	// within it, then running jobs are handed back (JZ_SHUTDOWN_TIMEOUT).
 	// ShutdownDrain is how long /readyz answers 503 before the listener
@@ -109,6 +114,7 @@ func Default() Config {
 		Argon2MemoryKiB:     19 * 1024,
 		Argon2Time:          2,
 		LogLevel:            "info",
+		AuditRetention:      MinAuditRetention,
 		ShutdownTimeout:     20 * time.Second,
 		JobLease:            30 * time.Second,
 		JobPoll:             5 * time.Second,
@@ -220,6 +226,13 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
 	u32("JZ_ARGON2_TIME", &c.Argon2Time)
 	str("JZ_LOG_LEVEL", &c.LogLevel)
+	if v, ok := lookup("JZ_AUDIT_RETENTION"); ok {
+		d, err := parseDays(v)
+		if err != nil {
+			errs = append(errs, "JZ_AUDIT_RETENTION: "+err.Error())
+		}
+		c.AuditRetention = d
+	}
 	duration("JZ_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	duration("JZ_SHUTDOWN_DRAIN", &c.ShutdownDrain)
 	duration("JZ_JOB_LEASE", &c.JobLease)
@@ -262,12 +275,31 @@ func (c *Config) validate() error {
 		return fmt.Errorf("configuration: JZ_SHUTDOWN_TIMEOUT must be positive, JZ_SHUTDOWN_DRAIN not negative")
 	case c.JobLease < 3*time.Second || c.JobPoll <= 0 || c.JobPoll > c.JobLease:
 		return fmt.Errorf("configuration: JZ_JOB_LEASE must be at least 3s and JZ_JOB_POLL positive and at most the lease")
+	case c.AuditRetention < MinAuditRetention:
+		return fmt.Errorf("configuration: JZ_AUDIT_RETENTION must be at least %d days (audit records are kept six months or more)", int(MinAuditRetention.Hours()/24))
 	case c.Argon2MemoryKiB < 8 || c.Argon2Time < 1:
 		return fmt.Errorf("configuration: argon2 cost too low")
 	case c.DBDSN != "" && !strings.HasPrefix(c.DBDSN, "mysql://"):
 		return fmt.Errorf("configuration: JZ_DB_DSN must start with mysql://")
 	}
 	return nil
+}
+
+// MinAuditRetention is the shortest JZ_AUDIT_RETENTION: 180 days, the six
+// months of 网络安全法 第二十一条 (the audit service refuses less as well).
+const MinAuditRetention = 180 * 24 * time.Hour
+
+// parseDays reads a number of days ("180", "365d") or a Go duration ("4320h").
+func parseDays(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(strings.TrimSuffix(v, "d")); err == nil {
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("not a number of days like 180 or 365d")
+	}
+	return d, nil
 }
 
 // SQLitePath is the embedded database file inside the data directory.

@@ -58,6 +58,17 @@ export default {
     title: '审计日志', time: '时间', username: '用户', role: '角色', action: '操作', object: '对象', changes: '变更',
     result: '结果', reason: '原因', requestId: '请求编号', clientIp: '客户端IP', from: '开始日期', to: '结束日期',
     actionPrefix: '操作（前缀）', ok: '成功', denied: '拒绝', failed: '失败', field: '字段', before: '修改前', after: '修改后',
+    seq: '序号', hash: '哈希', verify: '校验完整性',
+    verifyOk: '审计日志完整：已校验 {records} 条记录（序号 {first}–{last}）',
+    verifyHead: '链头序号 {seq}，哈希 {hash}（请另行记下，以便日后核对）。',
+    verifyPurged: '已按保存期限清理至序号 {seq}（共 {n} 次）。',
+    verifyBroken: '审计日志被篡改：序号 {seq} 处{problem}',
+    problem: {
+      altered: '记录被修改', unlinked: '记录与前一条不衔接（插入或替换）', missing: '记录缺失（被删除）',
+      missing_newest: '最新的记录缺失（被删除）', beyond_head: '链头之后有记录（插入）', unchained: '有不在链中的记录（插入）',
+      before_anchor: '清理锚点之前有记录（插入）', anchor_forged: '清理锚点被伪造', head_mismatch: '链头与最新记录不符',
+      not_chained: '升级前的记录尚未入链',
+    },
   },
   regions: {
     title: '区划与核查组', street: '街道', village: '行政村', villages: '行政村数', code: '代码', team: '核查组',
