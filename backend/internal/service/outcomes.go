@@ -195,6 +195,9 @@ func flatten(prefix string, v any, out map[string]string) {
 // that memory and the transaction stay bounded.
 const recomputePage = 1000
 
+// recomputeWriters is how many transactions write pages at once.
+const recomputeWriters = 2
+
 // recomputedPage is a page of households evaluated, with the outcomes to
 // write.
 type recomputedPage struct {
@@ -223,7 +226,7 @@ func (s *Outcomes) recomputeAll(ctx context.Context, c *store.Campaign, sc acces
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan *recomputedPage, 1) // one page ahead: memory holds two or three
+	pages := make(chan *recomputedPage, 1) // one page ahead: memory holds a few pages
 	var loadErr error
 	go func() {
 		defer close(pages)
@@ -245,20 +248,39 @@ func (s *Outcomes) recomputeAll(ctx context.Context, c *store.Campaign, sc acces
 			}
 		}
 	}()
+	// Writers: pages are independent (other households), so two
+	// transactions write at once and the server's cores share the work.
+	var mu sync.Mutex
+	var writeErr error
 	done := 0
-	for p := range pages {
-		if err := s.store.InTx(ctx, func(ctx context.Context) error { return s.storePage(ctx, c.ID, p) }); err != nil {
-			cancel()
-			for range pages { // let the reader stop
+	var wg sync.WaitGroup
+	for range recomputeWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range pages {
+				err := s.store.InTx(ctx, func(ctx context.Context) error { return s.storePage(ctx, c.ID, p) })
+				mu.Lock()
+				if err != nil {
+					if writeErr == nil {
+						writeErr = fmt.Errorf("households %d…%d: %w", p.first, p.last, err)
+					}
+					cancel()
+				} else if writeErr == nil {
+					done += p.n
+					if progress != nil {
+						progress(int64(done), max(n, int64(done)))
+					}
+				}
+				mu.Unlock()
 			}
-			return done, fmt.Errorf("households %d…%d: %w", p.first, p.last, err)
-		}
-		done += p.n
-		if progress != nil {
-			progress(int64(done), max(n, int64(done)))
-		}
+		}()
 	}
-	if loadErr != nil {
+	wg.Wait()
+	switch {
+	case writeErr != nil:
+		return done, writeErr
+	case loadErr != nil:
 		return done, loadErr
 	}
 	return done, ctx.Err()

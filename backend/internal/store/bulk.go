@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -205,17 +207,75 @@ func (s *Store) insertRows(ctx context.Context, table string, cols []string, arg
 // so that a page costs the same at the end of a million as at the start and
 // memory holds one page.
 func (s *Store) HouseholdPage(ctx context.Context, sc access.Scope, street, village string, afterID int64, limit int) ([]register.Household, error) {
-	var hs []register.Household
-	err := s.householdQuery(ctx, sc, HouseholdFilter{StreetCode: street, VillageCode: village}).
-		Where("households.id > ?", afterID).Order("households.id").Limit(limit).
-		Preload("Members", func(db *gorm.DB) *gorm.DB { return db.Order("sort, id") }).
-		Preload("Vehicles", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Preload("UrbanProperties", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Preload("Businesses", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Preload("HelpMeasures", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Find(&hs).Error
+	hs, err := scanRows[register.Household](s.householdQuery(ctx, sc, HouseholdFilter{StreetCode: street, VillageCode: village}).
+		Select("households.*").Where("households.id > ?", afterID).Order("households.id").Limit(limit))
+	if err != nil || len(hs) == 0 {
+		return nil, err
+	}
+	// The page's lists by the range of its household IDs when the page is
+	// dense in it (the whole district: a range scan of the household_id
+	// index, as cheap as reading the table), else by the list of IDs (one
+	// village: the range would hold the other villages' rows too).
+	first, last := hs[0].ID, hs[len(hs)-1].ID
+	of := func(table, order string) *gorm.DB {
+		q := s.conn(ctx).Table(table).Order(order)
+		if last-first < int64(2*len(hs)) {
+			return q.Where("household_id BETWEEN ? AND ?", first, last)
+		}
+		ids := make([]int64, len(hs))
+		for i := range hs {
+			ids[i] = hs[i].ID
+		}
+		return q.Where("household_id IN ?", ids)
+	}
+	at := make(map[int64]*register.Household, len(hs))
+	for i := range hs {
+		at[hs[i].ID] = &hs[i]
+	}
+	ms, err := scanRows[register.Member](of("members", "household_id, sort, id"))
 	if err != nil {
 		return nil, err
+	}
+	for _, m := range ms {
+		if h := at[m.HouseholdID]; h != nil {
+			h.Members = append(h.Members, m)
+		}
+	}
+	vs, err := scanRows[register.Vehicle](of("vehicles", "id"))
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		if h := at[v.HouseholdID]; h != nil {
+			h.Vehicles = append(h.Vehicles, v)
+		}
+	}
+	ps, err := scanRows[register.UrbanProperty](of("urban_properties", "id"))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if h := at[p.HouseholdID]; h != nil {
+			h.UrbanProperties = append(h.UrbanProperties, p)
+		}
+	}
+	bs, err := scanRows[register.Business](of("businesses", "id"))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		if h := at[b.HouseholdID]; h != nil {
+			h.Businesses = append(h.Businesses, b)
+		}
+	}
+	hm, err := scanRows[register.HelpMeasure](of("help_measures", "id"))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range hm {
+		if h := at[m.HouseholdID]; h != nil {
+			h.HelpMeasures = append(h.HelpMeasures, m)
+		}
 	}
 	for i := range hs {
 		if err := s.openHousehold(&hs[i]); err != nil {
@@ -225,8 +285,66 @@ func (s *Store) HouseholdPage(ctx context.Context, sc access.Scope, street, vill
 	return hs, nil
 }
 
-// OutcomeResults reads the outcomes of some households in a campaign, by
-// household, with Result opened and Inputs left out: a recomputation
+// scanRows runs a query (built, not run) and scans each row's columns straight into the
+// fields of a T that GORM's schema maps them to (unknown columns are
+// dropped): what Find does, without its per-row reflection, which was half
+// of a recomputation's CPU.
+func scanRows[T any](q *gorm.DB) ([]T, error) {
+	stmt := &gorm.Statement{DB: q}
+	if err := stmt.Parse(new(T)); err != nil {
+		return nil, err
+	}
+	sch := stmt.Schema
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	index := make([][]int, len(cols))
+	for i, c := range cols {
+		if f := sch.LookUpField(c); f != nil && f.DBName != "" {
+			index[i] = f.StructField.Index
+		}
+	}
+	// created_at and updated_at may be NULL in the schema (GORM always
+	// sets them): read through NullTime, as Find would leave them zero.
+	timeType := reflect.TypeOf(time.Time{})
+	times := make([]sql.NullTime, len(cols))
+	var out []T
+	dst := make([]any, len(cols))
+	var drop any
+	for rows.Next() {
+		var v T
+		rv := reflect.ValueOf(&v).Elem()
+		for i, ix := range index {
+			switch {
+			case ix == nil:
+				dst[i] = &drop
+			case rv.FieldByIndex(ix).Type() == timeType:
+				dst[i] = &times[i]
+			default:
+				dst[i] = rv.FieldByIndex(ix).Addr().Interface()
+			}
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		for i, ix := range index {
+			if ix != nil && dst[i] == &times[i] && times[i].Valid {
+				rv.FieldByIndex(ix).Set(reflect.ValueOf(times[i].Time))
+			}
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// OutcomeResults reads the outcomes of some households (sorted IDs) in a
+// campaign, by household, with Result opened and Inputs left out: a recomputation
 // compares results, and reads the inputs (OutcomeOf) only for the few
 // households whose inputs changed.
 func (s *Store) OutcomeResults(ctx context.Context, campaignID int64, householdIDs []int64) (map[int64]*HouseholdOutcome, error) {
@@ -234,8 +352,14 @@ func (s *Store) OutcomeResults(ctx context.Context, campaignID int64, householdI
 	if len(householdIDs) == 0 {
 		return out, nil
 	}
-	var os []HouseholdOutcome
-	err := s.conn(ctx).Omit("inputs").Where("campaign_id = ? AND household_id IN ?", campaignID, householdIDs).Find(&os).Error
+	q := s.conn(ctx).Table("household_outcomes").Select("id, household_id, campaign_id, outcome, per_capita_income, household_size, result, "+
+		"inputs_hash, household_version, computed_at, previous_outcome, changed_inputs, key_version").Where("campaign_id = ?", campaignID)
+	if first, last := householdIDs[0], householdIDs[len(householdIDs)-1]; last-first < int64(2*len(householdIDs)) {
+		q = q.Where("household_id BETWEEN ? AND ?", first, last) // sorted and dense: a range of the unique index
+	} else {
+		q = q.Where("household_id IN ?", householdIDs)
+	}
+	os, err := scanRows[HouseholdOutcome](q)
 	if err != nil {
 		return nil, err
 	}
@@ -243,8 +367,15 @@ func (s *Store) OutcomeResults(ctx context.Context, campaignID int64, householdI
 	if err != nil {
 		return nil, err
 	}
+	want := make(map[int64]bool, len(householdIDs))
+	for _, id := range householdIDs {
+		want[id] = true
+	}
 	for i := range os {
 		o := &os[i]
+		if !want[o.HouseholdID] {
+			continue
+		}
 		if o.Result, err = k.Open(colResult, o.Result); err != nil {
 			return nil, fmt.Errorf("outcome %d: %w", o.ID, err)
 		}
