@@ -60,6 +60,12 @@ func fail(c *gin.Context, log *slog.Logger, err error) {
 		status = http.StatusInternalServerError
 	}
 	msg := e.Message
+	if status >= 500 && clientGone(c, err) {
+		// Not a failure of the server: the client cancelled the request.
+		log.InfoContext(c.Request.Context(), "request cancelled by the client", "request_id", requestID(c), "route", c.FullPath())
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	if status >= 500 {
 		log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "route", c.FullPath(), "err", err)
 		if e.Code == apperr.Internal {

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -69,6 +73,16 @@ func withLogAndMetrics(log *slog.Logger, hist *prometheus.HistogramVec) gin.Hand
 		}
 		log.Log(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// statusClientClosed is nginx's 499: the client went away before the answer
+// (closed the tab, navigated on). Nobody reads the response; it is logged as
+// information, not as a server error.
+const statusClientClosed = 499
+
+// clientGone reports a request the client cancelled.
+func clientGone(c *gin.Context, err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(c.Request.Context().Err(), context.Canceled)
 }
 
 // withRecovery turns a panic into a 500 that shows only the request ID.
@@ -167,13 +181,122 @@ func actor(c *gin.Context) access.Actor {
 	return p.Actor
 }
 
-// withRateLimit refuses a client IP over its budget with 429 and Retry-After.
-func (s *Server) withRateLimit(l *ipLimiter) gin.HandlerFunc {
+// The Content-Security-Policy of the SPA and of everything else the server
+// answers. The built SPA (Vue 3 without the template compiler, Element Plus,
+// ECharts on canvas) needs no inline or evaluated script; Element Plus and
+// ECharts set style attributes, hence 'unsafe-inline' for styles only.
+// Images may be data: (icons) or blob: (a preview of a fetched
+// attachment). object-src, base-uri and frame-ancestors are shut.
+const cspApp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// cspSwagger is for /swagger/ alone: the Swagger UI page that gin-swagger
+// renders starts itself with an inline script, whose text depends on its
+// options, so inline script is allowed there and nowhere else. The page
+// holds no personal data and no token unless a developer pastes one.
+const cspSwagger = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; connect-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// withSecurityHeaders sets the browser protections on every response: API,
+// SPA, health, metrics, Swagger and 404s alike. HSTS only over TLS: on plain
+// HTTP it would be ignored at best, and would lock a site reached by IP out
+// of itself at worst. Behind a proxy that ends TLS, the proxy says so with
+// X-Forwarded-Proto (believed only from a trusted proxy), or JZ_HSTS forces it.
+func withSecurityHeaders(hsts bool, trusted []netip.Prefix) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if wait := l.reserve(c.ClientIP(), time.Now()); wait > 0 {
-			secs := int(wait.Seconds() + 0.999)
-			c.Header("Retry-After", strconv.Itoa(secs))
-			fail(c, s.log, apperr.New(apperr.RateLimited, fmt.Sprintf("尝试过于频繁，请%d秒后再试", secs)))
+		h := c.Writer.Header()
+		if strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
+			h.Set("Content-Security-Policy", cspSwagger)
+		} else {
+			h.Set("Content-Security-Policy", cspApp)
+		}
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if hsts || c.Request.TLS != nil || forwardedTLS(c, trusted) {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		c.Next()
+	}
+}
+
+// forwardedTLS reports X-Forwarded-Proto: https sent by a trusted proxy.
+func forwardedTLS(c *gin.Context, trusted []netip.Prefix) bool {
+	if !strings.EqualFold(strings.TrimSpace(c.GetHeader("X-Forwarded-Proto")), "https") {
+		return false
+	}
+	ip, err := netip.ParseAddr(c.RemoteIP())
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// trustedPrefixes parses JZ_TRUSTED_PROXIES (addresses or CIDRs, as gin
+// takes them).
+func trustedPrefixes(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list {
+		if strings.Contains(v, "/") {
+			p, err := netip.ParsePrefix(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// withCORS answers cross-origin requests from the configured origins only,
+// compared exactly (scheme, host and port): an allowed Origin is echoed
+// because it is on the list, never because it was sent; any other gets no
+// CORS header, so the browser keeps the response from it. With no list
+// (the default) the server sends no CORS header at all. A preflight from an
+// allowed origin is answered here; one from any other origin falls through
+// to the 404 of an unknown route. Credentials (the refresh cookie) are not
+// allowed cross-origin: an integrator's page uses bearer tokens.
+func withCORS(origins []string) gin.HandlerFunc {
+	allowed := map[string]bool{}
+	for _, o := range origins {
+		allowed[o] = true
+	}
+	return func(c *gin.Context) {
+		origin := c.GetHeader("Origin")
+		if len(allowed) == 0 || origin == "" {
+			c.Next()
+			return
+		}
+		h := c.Writer.Header()
+		h.Add("Vary", "Origin")
+		if !allowed[origin] {
+			c.Next()
+			return
+		}
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Expose-Headers", "X-Request-ID, Retry-After, Content-Disposition")
+		if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID")
+			h.Set("Access-Control-Max-Age", "600")
+			c.AbortWithStatus(http.StatusNoContent)
 			return
 		}
 		c.Next()

@@ -85,13 +85,18 @@ type Options struct {
 	UploadLimit   int64
 	// RegisterUploadLimit bounds a department register file (streamed to disk).
 	RegisterUploadLimit int64
-	LoginPerMinute      int
-	SecureCookie        bool
-	RefreshTTL          time.Duration
-	TrustedProxies      []string
-	Loc                 *time.Location
-	Ping                func(context.Context) error
-	Ready               func() bool
+	// Limits are the request budgets; RateCounter keeps the strict ones in
+	// the database, shared by every process (ratelimit.go).
+	Limits         Limits
+	RateCounter    RateCounter
+	CORSOrigins    []string // exact origins allowed cross-origin; none = no CORS
+	HSTS           bool     // send HSTS even when TLS is not visible
+	SecureCookie   bool
+	RefreshTTL     time.Duration
+	TrustedProxies []string
+	Loc            *time.Location
+	Ping           func(context.Context) error
+	Ready          func() bool
 	// Collectors are added to /metrics: the jobs runner, the DB pool.
 	Collectors []prometheus.Collector
 	SPA        fs.FS // the built SPA; nil when not built
@@ -105,6 +110,7 @@ type Server struct {
 	sessions *service.Sessions
 	audit    *service.AuditLog
 	spaIndex []byte // index.html of the SPA, nil when not built
+	shared   *sharedLimiter
 }
 
 // Route is one API route and the roles allowed on it. The authorization
@@ -321,7 +327,8 @@ func ClientRoutes() []ClientRoute {
 // New builds the HTTP handler.
 func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Services: svc, opt: opt, log: log, sessions: svc.Sessions, audit: svc.Audit}
+	s := &Server{Services: svc, opt: opt, log: log, sessions: svc.Sessions, audit: svc.Audit,
+		shared: &sharedLimiter{counter: opt.RateCounter}}
 	if opt.SPA != nil {
 		s.spaIndex, _ = fs.ReadFile(opt.SPA, "index.html")
 	}
@@ -329,6 +336,10 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 	e.HandleMethodNotAllowed = false
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(opt.TrustedProxies); err != nil {
+		return nil, err
+	}
+	trusted, err := trustedPrefixes(opt.TrustedProxies)
+	if err != nil {
 		return nil, err
 	}
 
@@ -342,7 +353,8 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 	reg.MustRegister(hist)
 	reg.MustRegister(opt.Collectors...)
 
-	e.Use(withRequestID(), withLogAndMetrics(log, hist), withRecovery(log))
+	e.Use(withRequestID(), withLogAndMetrics(log, hist), withRecovery(log),
+		withSecurityHeaders(opt.HSTS, trusted), withCORS(opt.CORSOrigins))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -350,27 +362,26 @@ func New(svc Services, opt Options, log *slog.Logger) (*gin.Engine, error) {
 	e.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
 
 	v1 := e.Group("/api/v1", withNoStore())
-	loginLimit := newIPLimiter(opt.LoginPerMinute)
+	perIP, perUser := newKeyLimiter(opt.Limits.IPPerMinute), newKeyLimiter(opt.Limits.UserPerMinute)
 	perClient := newClientLimiter()
 	for _, r := range Routes() {
 		h := r.Handler
-		chain := []gin.HandlerFunc{}
-		if r.Path == "/auth/login" || r.Path == "/auth/mfa" {
-			chain = append(chain, s.withRateLimit(loginLimit))
-		}
+		class := strictClass(r)
+		chain := []gin.HandlerFunc{s.withIPBudget(perIP, class)}
 		if r.Roles != nil {
-			chain = append(chain, s.clientsToo(r.ClientScope, perClient, s.authenticate(r.DuringPasswordChange, r.DuringEnrolment), s.allow(r.Roles))...)
+			chain = append(chain, s.clientsToo(r.ClientScope, perClient, s.authenticate(r.DuringPasswordChange, r.DuringEnrolment),
+				s.withUserBudget(perUser, class), s.allow(r.Roles))...)
 		}
 		chain = append(chain, func(c *gin.Context) { h(s, c) })
 		v1.Handle(r.Method, r.Path, chain...)
 	}
 	// API clients' routes admit only a client's token (apiclients.go); the
-	// token endpoint is limited per client IP like sign-in.
+	// token endpoint spends the sign-in budget of the client IP.
 	for _, r := range ClientRoutes() {
 		h := r.Handler
-		chain := []gin.HandlerFunc{s.withRateLimit(loginLimit)}
+		chain := []gin.HandlerFunc{s.withIPBudget(perIP, classLogin)}
 		if r.Scope != "" {
-			chain = []gin.HandlerFunc{s.authenticateClient(r.Scope, perClient)}
+			chain = []gin.HandlerFunc{s.withIPBudget(perIP, ""), s.authenticateClient(r.Scope, perClient)}
 		}
 		chain = append(chain, func(c *gin.Context) { h(s, c) })
 		v1.Handle(r.Method, r.Path, chain...)

@@ -109,7 +109,10 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	}, api.Options{
 		BodyLimit: cfg.BodyLimit, EvalBodyLimit: cfg.EvalBodyLimit, EvalMaxHouses: cfg.EvalMaxHouses, UploadLimit: cfg.UploadLimit,
 		RegisterUploadLimit: cfg.RegisterUploadLimit,
-		LoginPerMinute:      cfg.LoginPerMinute, SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,
+		Limits: api.Limits{IPPerMinute: cfg.RateIPPerMinute, UserPerMinute: cfg.RateUserPerMinute,
+			LoginPerMinute: cfg.LoginPerMinute, ExportPerMinute: cfg.ExportPerMinute, RecordReadsPerMinute: cfg.RecordReadsPerMinute},
+		RateCounter: st, CORSOrigins: cfg.CORSOrigins, HSTS: cfg.HSTS,
+		SecureCookie: cfg.SecureCookie, RefreshTTL: cfg.RefreshTTL,
 		TrustedProxies: cfg.TrustedProxies, Loc: loc, Ping: st.Ping, Ready: ready, SPA: web.SPA(),
 		// /metrics: the jobs of this process and the database pool.
 		Collectors: []prometheus.Collector{runner.Collector(), collectors.NewDBStatsCollector(pool, "jingzhun")},

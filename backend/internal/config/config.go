@@ -7,6 +7,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,7 +50,24 @@ type Config struct {
 	// call anyway, the short life bounds a leaked token).
 	ClientTokenTTL time.Duration
 
-	LoginPerMinute int // login attempts per client IP per minute (JZ_LOGIN_PER_MINUTE)
+	LoginPerMinute int // login and MFA attempts per client IP per minute, shared by all processes (JZ_LOGIN_PER_MINUTE)
+	// Request budgets per minute (issue 9). The general ones are a ceiling
+	// against runaway clients, kept in each process (JZ_RATE_IP_PER_MINUTE,
+	// JZ_RATE_USER_PER_MINUTE); the strict ones are counted in the database
+	// and shared by every process: exports per user (JZ_EXPORT_PER_MINUTE),
+	// full-record reads per user (JZ_RECORD_READS_PER_MINUTE).
+	RateIPPerMinute      int
+	RateUserPerMinute    int
+	ExportPerMinute      int
+	RecordReadsPerMinute int
+	// CORSOrigins may call the API from a browser on another origin, each
+	// exactly scheme://host[:port] (JZ_CORS_ORIGINS, comma list; empty = no
+	// CORS at all, the SPA is same-origin).
+	CORSOrigins []string
+	// HSTS sends Strict-Transport-Security on every response even when the
+	// server cannot see TLS (JZ_HSTS): for a proxy ending TLS that does not
+	// send X-Forwarded-Proto.
+	HSTS bool
 	// MFARoles must sign in with a TOTP second factor (JZ_MFA_ROLES, comma
 	// list; issue 5: district, admin, security_admin, auditor). Demo mode
 	// waives it (api-contract.md).
@@ -118,6 +136,12 @@ func Default() Config {
 		ShutdownTimeout:     20 * time.Second,
 		JobLease:            30 * time.Second,
 		JobPoll:             5 * time.Second,
+		// A person clicking never comes near the general budgets; the strict
+		// ones allow a working clerk's pace, not a script copying the register.
+		RateIPPerMinute:      2400,
+		RateUserPerMinute:    1200,
+		ExportPerMinute:      30,
+		RecordReadsPerMinute: 300,
 	}
 }
 
@@ -218,6 +242,19 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	duration("JZ_PASSWORD_MAX_AGE", &c.PasswordMaxAge)
 	boolean("JZ_SECURE_COOKIE", &c.SecureCookie)
 	integer("JZ_LOGIN_PER_MINUTE", &c.LoginPerMinute)
+	integer("JZ_RATE_IP_PER_MINUTE", &c.RateIPPerMinute)
+	integer("JZ_RATE_USER_PER_MINUTE", &c.RateUserPerMinute)
+	integer("JZ_EXPORT_PER_MINUTE", &c.ExportPerMinute)
+	integer("JZ_RECORD_READS_PER_MINUTE", &c.RecordReadsPerMinute)
+	boolean("JZ_HSTS", &c.HSTS)
+	if v, ok := lookup("JZ_CORS_ORIGINS"); ok {
+		c.CORSOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+		}
+	}
 	size("JZ_BODY_LIMIT", &c.BodyLimit)
 	size("JZ_EVAL_BODY_LIMIT", &c.EvalBodyLimit)
 	integer("JZ_EVAL_MAX_HOUSEHOLDS", &c.EvalMaxHouses)
@@ -257,6 +294,11 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 }
 
 func (c *Config) validate() error {
+	for _, o := range c.CORSOrigins {
+		if !exactOrigin(o) {
+			return fmt.Errorf("configuration: JZ_CORS_ORIGINS: %q is not an origin like https://example.gov.cn (scheme and host, no path, no wildcard)", o)
+		}
+	}
 	for _, r := range c.MFARoles {
 		if !slices.Contains(access.Roles, access.Role(r)) {
 			return fmt.Errorf("configuration: JZ_MFA_ROLES: %q is not a role (one of %v)", r, access.Roles)
@@ -269,6 +311,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("configuration: JZ_CLIENT_TOKEN_TTL must be positive and at most 1h")
 	case c.LoginPerMinute <= 0:
 		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
+	case c.RateIPPerMinute <= 0 || c.RateUserPerMinute <= 0 || c.ExportPerMinute <= 0 || c.RecordReadsPerMinute <= 0:
+		return fmt.Errorf("configuration: JZ_RATE_IP_PER_MINUTE, JZ_RATE_USER_PER_MINUTE, JZ_EXPORT_PER_MINUTE and JZ_RECORD_READS_PER_MINUTE must be positive")
 	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0 || c.RegisterUploadLimit <= 0:
 		return fmt.Errorf("configuration: body and household limits must be positive")
 	case c.ShutdownTimeout <= 0 || c.ShutdownDrain < 0:
@@ -300,6 +344,16 @@ func parseDays(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("not a number of days like 180 or 365d")
 	}
 	return d, nil
+}
+
+// exactOrigin accepts what a browser sends as Origin: http or https, a host,
+// maybe a port, nothing else. The allowlist is compared byte for byte, so a
+// trailing slash or an upper-case letter would never match.
+func exactOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil &&
+		!strings.Contains(o, "*") && o == strings.ToLower(o) && o == u.Scheme+"://"+u.Host
 }
 
 // SQLitePath is the embedded database file inside the data directory.

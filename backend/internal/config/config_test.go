@@ -33,3 +33,31 @@ func TestUnknownMFARoleRefused(t *testing.T) {
 		t.Fatalf("a misspelt role must stop the start: %v", err)
 	}
 }
+
+func TestRateLimitCORSAndHSTSSettings(t *testing.T) {
+	c, err := Load("jingzhun", nil, env(map[string]string{
+		"JZ_CORS_ORIGINS": "https://pt.km.gov.cn, http://127.0.0.1:5173", "JZ_HSTS": "true",
+		"JZ_EXPORT_PER_MINUTE": "5", "JZ_RECORD_READS_PER_MINUTE": "50",
+		"JZ_RATE_IP_PER_MINUTE": "100", "JZ_RATE_USER_PER_MINUTE": "90",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.CORSOrigins, " ") != "https://pt.km.gov.cn http://127.0.0.1:5173" || !c.HSTS ||
+		c.ExportPerMinute != 5 || c.RecordReadsPerMinute != 50 || c.RateIPPerMinute != 100 || c.RateUserPerMinute != 90 {
+		t.Fatalf("environment: %+v", c)
+	}
+	if d := Default(); len(d.CORSOrigins) != 0 || d.HSTS || d.RateUserPerMinute < 1000 || d.RateIPPerMinute < d.RateUserPerMinute {
+		t.Fatalf("defaults: no CORS, no forced HSTS, generous general budgets: %+v", d)
+	}
+	// An allowlist entry must be an exact origin: what a browser sends.
+	for _, bad := range []string{"*", "https://*.km.gov.cn", "https://pt.km.gov.cn/", "https://pt.km.gov.cn/api",
+		"pt.km.gov.cn", "ftp://pt.km.gov.cn", "https://PT.km.gov.cn", "null"} {
+		if _, err := Load("jingzhun", nil, env(map[string]string{"JZ_CORS_ORIGINS": bad})); err == nil {
+			t.Errorf("JZ_CORS_ORIGINS=%q accepted", bad)
+		}
+	}
+	if _, err := Load("jingzhun", nil, env(map[string]string{"JZ_EXPORT_PER_MINUTE": "0"})); err == nil {
+		t.Error("a zero export budget accepted")
+	}
+}

@@ -44,11 +44,11 @@ func (s *Sessions) CompleteMFA(ctx context.Context, c Client, mfaToken, code str
 	hash := auth.HashToken(mfaToken)
 	ch, err := s.store.MFAChallenge(ctx, hash, now)
 	if err != nil {
-		return Tokens{}, errBadCode
+		return Tokens{}, notFoundOr(err, errBadCode, "read mfa challenge")
 	}
 	u, err := s.store.UserByID(ctx, ch.UserID)
 	if err != nil {
-		return Tokens{}, errBadCode
+		return Tokens{}, notFoundOr(err, errBadCode, "read user")
 	}
 	anon := access.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: c.RequestID, ClientIP: c.IP}
 	if u.Disabled || (u.LockedUntil != nil && u.LockedUntil.After(now)) || !u.TOTPEnabled {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -203,7 +204,7 @@ func (s *Sessions) Refresh(ctx context.Context, c Client, token string) (Tokens,
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		rt, err := s.store.RefreshTokenForUpdate(ctx, auth.HashToken(token))
 		if err != nil {
-			return errBadRefresh
+			return notFoundOr(err, errBadRefresh, "read refresh token")
 		}
 		if rt.UsedAt != nil {
 			reused = rt
@@ -217,7 +218,10 @@ func (s *Sessions) Refresh(ctx context.Context, c Client, token string) (Tokens,
 			return err
 		}
 		u, err := s.store.UserByID(ctx, rt.UserID)
-		if err != nil || u.Disabled {
+		if err != nil {
+			return notFoundOr(err, errBadRefresh, "read user")
+		}
+		if u.Disabled {
 			return errBadRefresh
 		}
 		ok, err := s.store.UseRefreshToken(ctx, rt.TokenHash, now)
@@ -277,7 +281,7 @@ func (s *Sessions) revokeReused(ctx context.Context, c Client, rt *store.Refresh
 func (s *Sessions) usableSession(ctx context.Context, id string, now time.Time) (*store.Session, error) {
 	sess, err := s.store.SessionByID(ctx, id)
 	if err != nil {
-		return nil, errBadRefresh
+		return nil, notFoundOr(err, errBadRefresh, "read session")
 	}
 	if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || sess.LastSeenAt.Add(s.policy.Idle).Before(now) {
 		return nil, errBadRefresh
@@ -337,15 +341,21 @@ func (s *Sessions) Authenticate(ctx context.Context, c Client, bearer string) (P
 		return Principal{}, errBadAccess
 	}
 	now := s.now().UTC()
-	if _, err := s.usableSession(ctx, sid, now); err != nil {
+	sess, err := s.usableSession(ctx, sid, now)
+	if err != nil {
+		if err == errBadRefresh {
+			return Principal{}, errBadAccess
+		}
+		return Principal{}, err
+	}
+	// The session must be the subject's own: a token naming one user and
+	// another's session is forged (or a key leaked), never issued.
+	if sess.UserID != uid {
 		return Principal{}, errBadAccess
 	}
 	u, err := s.store.UserByID(ctx, uid)
 	if err != nil {
-		if apperr.Is(err, apperr.NotFound) {
-			return Principal{}, errBadAccess
-		}
-		return Principal{}, apperr.Wrap(err, "authenticate")
+		return Principal{}, notFoundOr(err, errBadAccess, "read user")
 	}
 	if u.Disabled {
 		return Principal{}, errBadAccess
@@ -364,6 +374,21 @@ func (s *Sessions) Authenticate(ctx context.Context, c Client, bearer string) (P
 		MustEnrolMFA:       !u.TOTPEnabled && slices.Contains(s.policy.RequireMFA, u.Role),
 		MFAEnabled:         u.TOTPEnabled,
 	}, nil
+}
+
+// errBusy is the answer when the database fails while checking a token: the
+// token may well be good, so the client must not be told it is not (a 401
+// makes the SPA drop the session: a locked SQLite under load signed clerks
+// out). 503 says "try again".
+var errBusy = apperr.New(apperr.Unavailable, "系统繁忙，请稍后再试")
+
+// notFoundOr maps a missing row to the refusal, and any other failure of the
+// store to errBusy, keeping the cause for the log.
+func notFoundOr(err error, refusal *apperr.Error, what string) error {
+	if apperr.Is(err, apperr.NotFound) {
+		return refusal
+	}
+	return &apperr.Error{Code: errBusy.Code, Message: errBusy.Message, Err: fmt.Errorf("%s: %w", what, err)}
 }
 
 // shortID names a session in the audit log without giving away the secret-ish id.

@@ -37,6 +37,7 @@ var All = []Migration{
 	{11, "inspections: sampled households and findings, planned scale, referrals, rate threshold", m0011Inspections},
 	{12, "directories: information officers and their trainings, check team members", m0012Directories},
 	{13, "audit: records chained by sequence number and keyed hash, chain head, purge anchors", m0013AuditChain},
+	{14, "rate limits: shared fixed-window counters of the strict request budgets", m0014RateLimits},
 	{15, "api clients: third-party access with client-credentials tokens, scopes, rate limits, revocation", m0015APIClients},
 	{16, "indexes: household lists by street, village and status in code order; case counts per list", m0016Indexes},
 	{17, "jobs: leases, so that several server processes share one database", m0017JobLeases},
