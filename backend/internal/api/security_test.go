@@ -705,3 +705,24 @@ func TestCancelledRequestIsNotAnError(t *testing.T) {
 		t.Fatalf("the cancelled requests are not logged as 499:\n%s", out)
 	}
 }
+
+// A department register file over the row cap is refused whole with a
+// clear problem; at the cap it goes through.
+func TestRegisterRowCap(t *testing.T) {
+	s := newServer(t, storetest.SQLite(t), func(c *config.Config) { c.RegisterMaxRows = 2 })
+	police := s.as("dept-police")
+	file := func(n int) []byte {
+		b := "身份证号,姓名,车牌号,车辆类型,购置价格（元）,购置日期\n"
+		for i := 0; i < n; i++ {
+			b += fmt.Sprintf("%s,成员%d,云A0000%d,小型轿车,45000,2016-03-15\n", personID("1970-01-0"+fmt.Sprint(i+1), 50+i), i, i)
+		}
+		return []byte(b)
+	}
+	if ok := s.finishedImport(police.token, "police", "vehicles", "two.csv", "?dry_run=true", file(2)); ok.Status != "validated" {
+		t.Fatalf("two rows under a cap of two: %+v", ok)
+	}
+	over := s.finishedImport(police.token, "police", "vehicles", "three.csv", "?dry_run=true", file(3))
+	if over.Status != "refused" || len(over.Problems) == 0 || !strings.Contains(over.Problems[len(over.Problems)-1].Reason, "最多2行") {
+		t.Fatalf("three rows over a cap of two: %+v", over)
+	}
+}

@@ -79,6 +79,7 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 	villageFacts := service.NewVillageFacts(st, audit, regions, now)
 	confirmations := service.NewConfirmations(st, audit, households, villageFacts, depts, regions, now)
 	crossChecks := service.NewCrossChecks(st, audit, depts, households, outcomes, runner, filepath.Join(cfg.DataDir, "uploads"), now)
+	crossChecks.MaxRows = int64(cfg.RegisterMaxRows)
 	dataQuality := service.NewDataQuality(st, audit, now)
 	h, err := api.New(api.Services{
 		Sessions:       sessions,

@@ -82,6 +82,9 @@ type Config struct {
 	// RegisterUploadLimit is the largest department register file, bytes
 	// (JZ_REGISTER_UPLOAD_LIMIT); it is streamed to disk, never held whole.
 	RegisterUploadLimit int64
+	// RegisterMaxRows bounds the data rows of one department register file
+	// (JZ_REGISTER_MAX_ROWS); more is refused with a clear problem.
+	RegisterMaxRows int
 
 	// Argon2id cost. Tests lower it; production keeps the OWASP minimum or more.
 	Argon2MemoryKiB uint32 // JZ_ARGON2_MEMORY_KIB
@@ -142,6 +145,9 @@ func Default() Config {
 		RateUserPerMinute:    1200,
 		ExportPerMinute:      30,
 		RecordReadsPerMinute: 300,
+		// 512 MB of CSV at about 100 bytes a row; the district has under
+		// a million residents, so no department's register comes near it.
+		RegisterMaxRows: 5_000_000,
 	}
 }
 
@@ -260,6 +266,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	integer("JZ_EVAL_MAX_HOUSEHOLDS", &c.EvalMaxHouses)
 	size("JZ_UPLOAD_LIMIT", &c.UploadLimit)
 	size("JZ_REGISTER_UPLOAD_LIMIT", &c.RegisterUploadLimit)
+	integer("JZ_REGISTER_MAX_ROWS", &c.RegisterMaxRows)
 	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
 	u32("JZ_ARGON2_TIME", &c.Argon2Time)
 	str("JZ_LOG_LEVEL", &c.LogLevel)
@@ -313,7 +320,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("configuration: JZ_LOGIN_PER_MINUTE must be positive")
 	case c.RateIPPerMinute <= 0 || c.RateUserPerMinute <= 0 || c.ExportPerMinute <= 0 || c.RecordReadsPerMinute <= 0:
 		return fmt.Errorf("configuration: JZ_RATE_IP_PER_MINUTE, JZ_RATE_USER_PER_MINUTE, JZ_EXPORT_PER_MINUTE and JZ_RECORD_READS_PER_MINUTE must be positive")
-	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0 || c.RegisterUploadLimit <= 0:
+	case c.BodyLimit <= 0 || c.EvalBodyLimit <= 0 || c.EvalMaxHouses <= 0 || c.UploadLimit <= 0 || c.RegisterUploadLimit <= 0 || c.RegisterMaxRows <= 0:
 		return fmt.Errorf("configuration: body and household limits must be positive")
 	case c.ShutdownTimeout <= 0 || c.ShutdownDrain < 0:
 		return fmt.Errorf("configuration: JZ_SHUTDOWN_TIMEOUT must be positive, JZ_SHUTDOWN_DRAIN not negative")

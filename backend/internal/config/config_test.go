@@ -38,13 +38,14 @@ func TestRateLimitCORSAndHSTSSettings(t *testing.T) {
 	c, err := Load("jingzhun", nil, env(map[string]string{
 		"JZ_CORS_ORIGINS": "https://pt.km.gov.cn, http://127.0.0.1:5173", "JZ_HSTS": "true",
 		"JZ_EXPORT_PER_MINUTE": "5", "JZ_RECORD_READS_PER_MINUTE": "50",
-		"JZ_RATE_IP_PER_MINUTE": "100", "JZ_RATE_USER_PER_MINUTE": "90",
+		"JZ_RATE_IP_PER_MINUTE": "100", "JZ_RATE_USER_PER_MINUTE": "90", "JZ_REGISTER_MAX_ROWS": "1000",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(c.CORSOrigins, " ") != "https://pt.km.gov.cn http://127.0.0.1:5173" || !c.HSTS ||
-		c.ExportPerMinute != 5 || c.RecordReadsPerMinute != 50 || c.RateIPPerMinute != 100 || c.RateUserPerMinute != 90 {
+		c.ExportPerMinute != 5 || c.RecordReadsPerMinute != 50 || c.RateIPPerMinute != 100 || c.RateUserPerMinute != 90 ||
+		c.RegisterMaxRows != 1000 {
 		t.Fatalf("environment: %+v", c)
 	}
 	if d := Default(); len(d.CORSOrigins) != 0 || d.HSTS || d.RateUserPerMinute < 1000 || d.RateIPPerMinute < d.RateUserPerMinute {

@@ -50,6 +50,10 @@ type CrossChecks struct {
 	jobs       *jobs.Runner
 	now        func() time.Time
 	dir        string // where uploaded files wait for their job
+	// MaxRows bounds the data rows of one file (JZ_REGISTER_MAX_ROWS; 0 = no
+	// bound but the upload's size): a file with more is refused whole, as
+	// one problem, before anything is written. Set once after construction.
+	MaxRows int64
 	// afterBatch, when set (tests), runs after each imported batch inside
 	// the import's transaction; an error aborts the import.
 	afterBatch func(rows int64) error
@@ -384,6 +388,10 @@ func (s *CrossChecks) validate(ctx context.Context, ds crosscheck.Dataset, path 
 			continue // the template's example row, left in: not data
 		}
 		rows++
+		if s.MaxRows > 0 && rows > s.MaxRows {
+			return rows, count + 1, append(problems, crosscheck.Problem{Row: int(rows) + 1,
+				Reason: fmt.Sprintf("一个文件最多%d行数据，请分批上传", s.MaxRows)}), nil
+		}
 		count += int64(len(ps))
 		if room := problemsKept - len(problems); room > 0 {
 			problems = append(problems, ps[:min(room, len(ps))]...)
