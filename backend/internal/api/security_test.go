@@ -19,9 +19,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/xuri/excelize/v2"
 
 	"jingzhun/internal/app"
 	"jingzhun/internal/config"
+	"jingzhun/internal/service"
 	"jingzhun/internal/store"
 	"jingzhun/internal/store/storetest"
 )
@@ -724,5 +726,34 @@ func TestRegisterRowCap(t *testing.T) {
 	over := s.finishedImport(police.token, "police", "vehicles", "three.csv", "?dry_run=true", file(3))
 	if over.Status != "refused" || len(over.Problems) == 0 || !strings.Contains(over.Problems[len(over.Problems)-1].Reason, "最多2行") {
 		t.Fatalf("three rows over a cap of two: %+v", over)
+	}
+}
+
+// An inspection results file of more rows than one import takes is refused
+// with 413 and the cap in words.
+func TestInspectionImportRowCap(t *testing.T) {
+	s := newServer(t, storetest.SQLite(t))
+	dist := s.as("district")
+	x := excelize.NewFile()
+	sw, err := x.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= service.MaxInspectionImportRows+2; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		if err := sw.SetRow(cell, []any{"x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r := s.uploadInspections(dist.token, buf.Bytes())
+	if r.Code != 413 || !strings.Contains(r.Body.String(), fmt.Sprintf("一次最多上传%d行", service.MaxInspectionImportRows)) {
+		t.Fatalf("%d rows: %d %.300s", service.MaxInspectionImportRows+1, r.Code, r.Body)
 	}
 }
