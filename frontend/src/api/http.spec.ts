@@ -76,6 +76,24 @@ describe('request', () => {
     expect(hasToken()).toBe(false)
   })
 
+  it('keeps the session when the refresh fails for a passing reason', async () => {
+    fetchMock
+      .mockResolvedValueOnce(json(401, { error: { code: 'unauthorized', message: '' } }))
+      .mockResolvedValueOnce(json(503, { error: { code: 'unavailable', message: '' } }))
+    await expect(get('/me')).rejects.toMatchObject({ status: 503, code: 'unavailable' })
+    expect(lost).toBe(0)
+    expect(hasToken()).toBe(true)
+  })
+
+  it('keeps the session when the refresh is rate limited', async () => {
+    fetchMock
+      .mockResolvedValueOnce(json(401, { error: { code: 'unauthorized', message: '' } }))
+      .mockResolvedValueOnce(json(429, { error: { code: 'rate_limited', message: '' } }))
+    await expect(get('/me')).rejects.toMatchObject({ status: 503 })
+    expect(lost).toBe(0)
+    expect(hasToken()).toBe(true)
+  })
+
   it('turns an error body into an ApiError with details', async () => {
     fetchMock.mockResolvedValueOnce(
       json(422, { error: { code: 'validation_failed', message: '提交的数据有误', details: [{ field: 'username', message: '已存在' }], request_id: 'r1' } }),

@@ -43,7 +43,6 @@ const base = '/api/v1'
 
 let accessToken = ''
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
-let refreshing: Promise<boolean> | undefined
 
 /** Called when the session is gone for good (refresh refused). */
 let onSessionLost: () => void = () => {}
@@ -69,7 +68,7 @@ export function setToken(t: TokenResponse | null) {
     // Refresh a minute before expiry (or half-way for very short tokens) so
     // that a clerk typing a long form never meets an expired token.
     const lead = Math.min(60, t.expires_in / 2)
-    refreshTimer = setTimeout(() => void refresh(), (t.expires_in - lead) * 1000)
+    refreshTimer = setTimeout(() => void refreshOnce(), (t.expires_in - lead) * 1000)
   }
 }
 
@@ -95,26 +94,51 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, res.status >= 500 ? 'internal' : 'http_' + res.status, res.statusText)
 }
 
-/** Gets a new access token with the refresh cookie; one call at a time. */
-export function refresh(): Promise<boolean> {
-  if (!refreshing) {
-    refreshing = (async () => {
+/** How a refresh ended: a new token, the session refused (gone for good), or
+ * a passing failure (server busy, 429, 5xx, network) that leaves it alive. */
+type RefreshResult = 'ok' | 'refused' | 'failed'
+let refreshingResult: Promise<RefreshResult> | undefined
+/** Seconds before a refresh that failed for a passing reason is tried again. */
+const refreshRetrySeconds = 15
+
+function refreshOnce(): Promise<RefreshResult> {
+  if (!refreshingResult) {
+    refreshingResult = (async (): Promise<RefreshResult> => {
       try {
         const res = await fetch(`${base}/auth/refresh`, { method: 'POST', credentials: 'same-origin' })
-        if (!res.ok) {
+        if (res.status === 401 || res.status === 403) {
           setToken(null)
-          return false
+          return 'refused'
+        }
+        if (!res.ok) {
+          // 503 (database busy), 429 or a proxy error: the session is still
+          // good; keep the token and try again shortly rather than sign the
+          // clerk out in the middle of a form.
+          retryRefreshSoon()
+          return 'failed'
         }
         setToken((await res.json()) as TokenResponse)
-        return true
+        return 'ok'
       } catch {
-        return false
+        retryRefreshSoon()
+        return 'failed'
       } finally {
-        refreshing = undefined
+        refreshingResult = undefined
       }
     })()
   }
-  return refreshing
+  return refreshingResult
+}
+
+function retryRefreshSoon() {
+  if (!accessToken) return
+  clearTimeout(refreshTimer)
+  refreshTimer = setTimeout(() => void refreshOnce(), refreshRetrySeconds * 1000)
+}
+
+/** Gets a new access token with the refresh cookie; one call at a time. */
+export async function refresh(): Promise<boolean> {
+  return (await refreshOnce()) === 'ok'
 }
 
 interface Options {
@@ -140,10 +164,10 @@ async function send(method: string, path: string, opt: Options): Promise<Respons
 async function call(method: string, path: string, opt: Options = {}): Promise<Response> {
   let res = await send(method, path, opt)
   if (res.status === 401 && !opt.noRetry) {
-    if (await refresh()) res = await send(method, path, opt)
-    else {
-      onSessionLost()
-    }
+    const r = await refreshOnce()
+    if (r === 'ok') res = await send(method, path, opt)
+    else if (r === 'refused') onSessionLost()
+    else throw new ApiError(503, 'unavailable', '服务器暂时无法验证登录状态，请稍后重试')
   }
   if (!res.ok) {
     const err = await errorOf(res)
