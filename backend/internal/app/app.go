@@ -35,10 +35,9 @@ type App struct {
 	// CrossChecks imports department registers; main fails the imports a
 	// stopped process left unfinished.
 	CrossChecks *service.CrossChecks
-	// Outcomes and Households for the commands that run their long jobs at
-	// once (jingzhun recompute, export-households: the benchmarks).
-	Outcomes   *service.Outcomes
-	Households *service.Households
+	// Outcomes for `jingzhun recompute`, which runs the recomputation job at
+	// once (the benchmark).
+	Outcomes *service.Outcomes
 }
 
 // Wire builds every service and the HTTP handler from a store and config.
@@ -128,7 +127,6 @@ func Wire(cfg config.Config, st *store.Store, key []byte, log *slog.Logger, read
 		Jobs:        runner,
 		CrossChecks: crossChecks,
 		Outcomes:    outcomes,
-		Households:  households,
 	}, nil
 }
 
