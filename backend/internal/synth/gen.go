@@ -35,6 +35,11 @@ or the import page. The first K rows (-match) are owned by members of the
 seed's households 0..K-1: with -seed 2017 the people of the demo register
 (serve --demo); the others by people outside the register.
 
+With -db DSN or -data-dir DIR (jingzhun gen -n N [-seed S] -db mysql://…),
+writes the N households straight into that database instead: migrated, with
+the reference data and the demo accounts, in batches of -batch households
+(default 1000) sealed by -workers goroutines; prints rows/s.
+
 The same seed gives the same file.
 `
 
