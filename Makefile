@@ -15,7 +15,7 @@ export GOTOOLCHAIN := auto
 FUZZTIME ?= 60s
 FUZZTIME_SHORT := 3s
 
-.PHONY: run build frontend test test-go test-unit test-e2e test-fuzz fuzz vulncheck npm-audit docs bench bench-import bench-recompute drill clean
+.PHONY: run build frontend test test-go test-unit test-e2e test-fuzz fuzz vulncheck npm-audit docs bench bench-import bench-recompute bench-list drill clean
 
 run: build
 	./$(BIN) serve --demo
@@ -89,6 +89,12 @@ bench-import:
 # (BENCH_MYSQL as above; the databases jz_bench_100k, jz_bench_1m are generated once and kept).
 bench-recompute:
 	bash scripts/bench/recompute.sh
+
+# The household list of a street under concurrent load (hey), 100k and 1M
+# households, against a bare net/http handler running the store's SQL, on
+# MySQL (BENCH_MYSQL as above; the same jz_bench_* databases).
+bench-list:
+	bash scripts/bench/list.sh
 
 # Restore drill (about 40 s, so not in make test): a fresh demo database on
 # the MySQL/MariaDB at DRILL_MYSQL, backed up, restored into a scratch

@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -326,6 +327,17 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	log := newLogger(cfg.LogLevel, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.CPUProfile != "" { // benchmarks (scripts/bench/list.sh)
+		pf, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pf.Close()
+		defer pprof.StopCPUProfile()
+	}
 
 	keys, err := dataKeys(cfg, stdout) // before anything is created: no keys, no start
 	if err != nil {

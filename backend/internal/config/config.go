@@ -92,6 +92,10 @@ type Config struct {
 
 	TrustedProxies []string // client IP taken from X-Forwarded-For only behind these (JZ_TRUSTED_PROXIES, comma list)
 	LogLevel       string   // debug, info, warn, error (JZ_LOG_LEVEL)
+	// CPUProfile, for benchmarks only, names a file that serve writes a CPU
+	// profile of its whole run to, from start to stop (JZ_CPU_PROFILE;
+	// empty = none). A file, not an endpoint: nothing profiles over HTTP.
+	CPUProfile string
 
 	// AuditRetention is how long audit records are kept before `jingzhun
 	// audit purge` removes them, by age only (JZ_AUDIT_RETENTION: days, e.g.
@@ -270,6 +274,7 @@ func (c *Config) fromEnv(lookup func(string) (string, bool)) error {
 	u32("JZ_ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB)
 	u32("JZ_ARGON2_TIME", &c.Argon2Time)
 	str("JZ_LOG_LEVEL", &c.LogLevel)
+	str("JZ_CPU_PROFILE", &c.CPUProfile)
 	if v, ok := lookup("JZ_AUDIT_RETENTION"); ok {
 		d, err := parseDays(v)
 		if err != nil {
