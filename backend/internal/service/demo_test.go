@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -40,7 +41,13 @@ func TestDemoRegisterExercisesTheRules(t *testing.T) {
 
 	whole := access.Scope{Whole: true}
 	var ids []int64
+	lastCode := ""
 	if err := st.EachHousehold(ctx, whole, store.HouseholdFilter{}, func(r store.HouseholdListRow) error {
+		// Streamed past its first batch of 1,000 in code order, each once.
+		if r.Code <= lastCode {
+			return fmt.Errorf("household %s streamed after %s", r.Code, lastCode)
+		}
+		lastCode = r.Code
 		ids = append(ids, r.ID)
 		return nil
 	}); err != nil {

@@ -131,8 +131,19 @@ func (s *Store) Households(ctx context.Context, sc access.Scope, f HouseholdFilt
 	if err := s.householdQuery(ctx, sc, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
+	rows, err := s.householdRows(ctx, sc, f, "", (f.Page-1)*f.PageSize, f.PageSize)
+	return rows, total, err
+}
+
+// householdRows reads one page of the list in code order: after a code
+// (keyset, for streaming) or from an offset (the paged list).
+func (s *Store) householdRows(ctx context.Context, sc access.Scope, f HouseholdFilter, afterCode string, offset, limit int) ([]HouseholdListRow, error) {
 	var rows []HouseholdListRow
-	err := s.householdQuery(ctx, sc, f).
+	q := s.householdQuery(ctx, sc, f)
+	if afterCode != "" {
+		q = q.Where("households.code > ?", afterCode)
+	}
+	err := q.
 		Select(`households.id, households.code, households.street_code, streets.name AS street_name,
 			households.village_code, villages.name AS village_name, village_groups.name AS group_name,
 			head.name AS head_name, head.id_number AS head_id_number,
@@ -148,10 +159,10 @@ func (s *Store) Households(ctx context.Context, sc access.Scope, f HouseholdFilt
 		// Codes are unique: code alone is a stable order, and one the
 		// street indexes (which end in village_code) give without a sort.
 		Order("households.code").
-		Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).
+		Offset(offset).Limit(limit).
 		Scan(&rows).Error
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for i := range rows {
 		if rows[i].HeadIDNumber == "" { // no head
@@ -159,13 +170,13 @@ func (s *Store) Households(ctx context.Context, sc access.Scope, f HouseholdFilt
 		}
 		k, err := s.keyring()
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if rows[i].HeadIDNumber, err = k.Open(colIDNumber, rows[i].HeadIDNumber); err != nil {
-			return nil, 0, fmt.Errorf("household %d head: %w", rows[i].ID, err)
+			return nil, fmt.Errorf("household %d head: %w", rows[i].ID, err)
 		}
 	}
-	return rows, total, nil
+	return rows, nil
 }
 
 // Household reads one live household with everything it holds; a household
@@ -466,12 +477,29 @@ func (s *Store) TransfersOfHousehold(ctx context.Context, householdID int64) ([]
 
 // EachHousehold streams every matching list row in code order, in batches,
 // for exports of any size.
+//
+// It pages by code (keyset), not by offset, and counts nothing: an offset
+// page re-reads every row before it and a count per page re-scans the
+// list, which made an export of a million households quadratic
+// (BENCHMARKS.md).
 func (s *Store) EachHousehold(ctx context.Context, sc access.Scope, f HouseholdFilter, fn func(HouseholdListRow) error) error {
-	return eachPage(func(page, size int) ([]HouseholdListRow, error) {
-		f.Page, f.PageSize = page, size
-		rows, _, err := s.Households(ctx, sc, f)
-		return rows, err
-	}, fn)
+	const size = 1000
+	after := ""
+	for {
+		rows, err := s.householdRows(ctx, sc, f, after, 0, size)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < size {
+			return nil
+		}
+		after = rows[len(rows)-1].Code
+	}
 }
 
 // eachPage calls fn for every row of a paged query, a thousand at a time,
