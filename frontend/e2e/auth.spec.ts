@@ -3,7 +3,7 @@ import { login, logout, menuLabels, password } from './helpers'
 
 // Every demo account of api-contract.md sees its own role's menu and nothing more.
 const accounts: { username: string; role: string; menu: string[] }[] = [
-  { username: 'admin', role: '系统管理员', menu: ['工作台', '区划与核查组', '账号管理'] },
+  { username: 'admin', role: '系统管理员', menu: ['工作台', '区划与核查组', '账号管理', '接口客户端'] },
   { username: 'security', role: '安全管理员', menu: ['工作台'] },
   { username: 'auditor', role: '审计员', menu: ['工作台', '审计日志'] },
   { username: 'district', role: '区级', menu: ['工作台', '户表', '录入质量', '识别测算', '测算参数', '村级名单', '统计分析', '本次纠正', '检查考核', '检查记录', '政策模拟', '户表导入', '部门核实任务', '行业数据比对导入', '比对差异', '村表', '信息员名录', '核查组', '区划与核查组'] },
