@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"jingzhun/internal/app"
 	"jingzhun/internal/config"
 	"jingzhun/internal/service"
 )
@@ -63,24 +61,11 @@ func genDB(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	keys, err := dataKeys(cfg, stdout)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg)
+	a, st, err := wireOffline(ctx, cfg, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.SetKeys(keys)
-	signing := make([]byte, 32) // no tokens are issued; Wire needs a key
-	if _, err := rand.Read(signing); err != nil {
-		return err
-	}
-	a, err := app.Wire(cfg, st, signing, newLogger("warn", stderr), func() bool { return false })
-	if err != nil {
-		return err
-	}
 	if err := a.Reference.Ensure(ctx); err != nil {
 		return err
 	}
@@ -153,24 +138,11 @@ func recompute(args []string, stdout, stderr io.Writer) error {
 		cfg.Demo = true // the key file `gen` left in the data directory
 	}
 	ctx := context.Background()
-	keys, err := dataKeys(cfg, stdout)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg)
+	a, st, err := wireOffline(ctx, cfg, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.SetKeys(keys)
-	signing := make([]byte, 32)
-	if _, err := rand.Read(signing); err != nil {
-		return err
-	}
-	a, err := app.Wire(cfg, st, signing, newLogger("warn", stderr), func() bool { return false })
-	if err != nil {
-		return err
-	}
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)
 		if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"jingzhun/internal/access"
-	"jingzhun/internal/app"
 	"jingzhun/internal/config"
 )
 
@@ -47,24 +45,11 @@ func importRegister(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	keys, err := dataKeys(cfg, stdout)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg)
+	a, st, err := wireOffline(ctx, cfg, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.SetKeys(keys)
-	signing := make([]byte, 32) // no tokens are issued; Wire needs a key
-	if _, err := rand.Read(signing); err != nil {
-		return err
-	}
-	a, err := app.Wire(cfg, st, signing, newLogger("warn", stderr), func() bool { return false })
-	if err != nil {
-		return err
-	}
 	if err := a.Reference.Ensure(ctx); err != nil {
 		return err
 	}
