@@ -106,12 +106,20 @@ func (s *Store) Outcomes(ctx context.Context, sc access.Scope, campaignID int64,
 		return nil, 0, err
 	}
 	var rows []OutcomeListRow
+	sel := ""
+	if s.Dialect == "mysql" && (!sc.Whole || f.StreetCode != "" || f.VillageCode != "") {
+		// Households first, from the place's index in code order, each
+		// outcome looked up by household: MySQL would otherwise start from
+		// every outcome of the campaign with that value and sort them.
+		sel = "STRAIGHT_JOIN "
+	}
 	err := s.outcomeQuery(ctx, sc, campaignID, f).
-		Select(`households.id AS household_id, households.code, households.street_code, streets.name AS street_name,
+		Select(sel + `households.id AS household_id, households.code, households.street_code, streets.name AS street_name,
 			households.village_code, villages.name AS village_name, head.name AS head_name,
 			o.outcome, o.per_capita_income, o.household_size, o.computed_at, o.previous_outcome`).
-		Joins("JOIN streets ON streets.code = households.street_code").
-		Joins("JOIN villages ON villages.code = households.village_code").
+		// Outer joins for the names, as in the household list: households first.
+		Joins("LEFT JOIN streets ON streets.code = households.street_code").
+		Joins("LEFT JOIN villages ON villages.code = households.village_code").
 		Joins("LEFT JOIN members head ON head.household_id = households.id AND head.relation = 'head'").
 		Order("households.code"). // unique; the order the list indexes give (households.go)
 		Offset((f.Page - 1) * f.PageSize).Limit(f.PageSize).

@@ -537,13 +537,11 @@ type CauseCount struct {
 // CauseCounts counts the live households in scope by main cause, for the
 // given statuses (registered and exited by default).
 func (s *Store) CauseCounts(ctx context.Context, sc access.Scope, streetCode, villageCode string, statuses []string) ([]CauseCount, error) {
-	q := inScope(s.conn(ctx).Table("households"), sc, "households").Where("households.deleted_at IS NULL AND households.status IN ?", statuses)
-	if streetCode != "" {
-		q = q.Where("households.street_code = ?", streetCode)
-	}
-	if villageCode != "" {
-		q = q.Where("households.village_code = ?", villageCode)
-	}
+	// The household list's query, so that a street's or village's count
+	// reads that place's index (which holds main_cause) rather than the
+	// whole register's index on main_cause.
+	q := s.householdQuery(ctx, sc, HouseholdFilter{StreetCode: streetCode, VillageCode: villageCode}).
+		Where("households.status IN ?", statuses)
 	var rows []CauseCount
 	err := q.Select(`households.main_cause AS cause, COUNT(*) AS households,
 		COALESCE(SUM((SELECT COUNT(*) FROM members m WHERE m.household_id = households.id AND m.status = 'present')), 0) AS people`).
