@@ -68,7 +68,12 @@ func withLogAndMetrics(log *slog.Logger, hist *prometheus.HistogramVec) gin.Hand
 			attrs = append(attrs, "user_id", p.Actor.UserID, "role", p.Actor.Role)
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case status >= 500 && (route == "/readyz" || route == "/healthz"):
+			// A 503 here is the answer working (starting, draining, the
+			// database away): the load balancer acts on it; not an error of ours.
+			level = slog.LevelWarn
+		case status >= 500:
 			level = slog.LevelError
 		}
 		log.Log(c.Request.Context(), level, "request", attrs...)
