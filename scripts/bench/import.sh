@@ -47,22 +47,10 @@ work=${BENCH_DIR:-$(mktemp -d)}
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"
 
-# user[:password]@host:port
-userpass=${server%@*}
-hostport=${server##*@}
-db_user=${userpass%%:*}
-db_pass=''
-[[ $userpass == *:* ]] && db_pass=${userpass#*:}
-db_host=${hostport%:*}
-db_port=${hostport##*:}
-[[ $hostport == *:* ]] || db_port=3306
-dsn="mysql://$userpass@$db_host:$db_port/$db"
-
-client=$(command -v mariadb || command -v mysql || true)
-[ -n "$client" ] || { echo "needs the mysql or mariadb client" >&2; exit 1; }
-export MYSQL_PWD=$db_pass
-sqlcmd=("$client" --local-infile=1 -h "$db_host" -P "$db_port" -u "$db_user" --batch --skip-column-names)
-sql() { "${sqlcmd[@]}" "$@"; }
+# shellcheck source=lib.sh
+. scripts/bench/lib.sh # after the cd to the top of the tree
+bench_mysql "$server" --local-infile=1
+dsn="mysql://${server%@*}@$db_host:$db_port/$db"
 
 echo "building jingzhun"
 (cd backend && go build -trimpath -o "$work/jingzhun" ./cmd/jingzhun)

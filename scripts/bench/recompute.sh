@@ -56,18 +56,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-userpass=${server%@*}
-hostport=${server##*@}
-db_user=${userpass%%:*}
-db_pass=''
-[[ $userpass == *:* ]] && db_pass=${userpass#*:}
-db_host=${hostport%:*}
-db_port=${hostport##*:}
-[[ $hostport == *:* ]] || db_port=3306
-client=$(command -v mariadb || command -v mysql || true)
-[ -n "$client" ] || { echo "needs the mysql or mariadb client" >&2; exit 1; }
-export MYSQL_PWD=$db_pass
-sql() { "$client" -h "$db_host" -P "$db_port" -u "$db_user" --batch --skip-column-names "$@"; }
+# shellcheck source=lib.sh
+. scripts/bench/lib.sh # after the cd to the top of the tree
+bench_mysql "$server"
 
 echo "building jingzhun and selectonly"
 (cd backend && go build -trimpath -o "$work/jingzhun" ./cmd/jingzhun && go build -trimpath -o "$work/selectonly" ./tools/selectonly)

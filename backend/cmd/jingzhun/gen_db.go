@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"jingzhun/internal/config"
 	"jingzhun/internal/service"
 )
 
@@ -49,14 +48,8 @@ func genDB(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 || *n < 0 {
 		return errors.New("usage: jingzhun gen -n N [-seed S] [-db DSN] [-data-dir DIR] [-batch 1000] [-workers W] [-accounts=false] [-cpuprofile FILE]")
 	}
-	cfgArgs := []string{"--demo"} // generated data is demo data: demo keys, demo accounts
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	if *db != "" {
-		cfgArgs = append(cfgArgs, "--db", *db)
-	}
-	cfg, err := config.Load("gen", cfgArgs, config.Env)
+	// Generated data is demo data: demo keys, demo accounts.
+	cfg, err := offlineConfig("gen", *dataDir, *db, true)
 	if err != nil {
 		return err
 	}
@@ -123,14 +116,7 @@ func recompute(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return errors.New("usage: jingzhun recompute [-db DSN] [-data-dir DIR] [-cpuprofile FILE]")
 	}
-	var cfgArgs []string
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	if *db != "" {
-		cfgArgs = append(cfgArgs, "--db", *db)
-	}
-	cfg, err := config.Load("recompute", cfgArgs, config.Env)
+	cfg, err := offlineConfig("recompute", *dataDir, *db, false)
 	if err != nil {
 		return err
 	}

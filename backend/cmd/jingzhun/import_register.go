@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"jingzhun/internal/access"
-	"jingzhun/internal/config"
 )
 
 // importRegister imports a department's register file at once, through the
@@ -33,14 +32,7 @@ func importRegister(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 || *dept == "" || *dataset == "" {
 		return errors.New("usage: jingzhun import-register -department CODE -dataset CODE [-db DSN] [-data-dir DIR] [-cpuprofile FILE] FILE.csv|FILE.xlsx")
 	}
-	var cfgArgs []string
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	if *db != "" {
-		cfgArgs = append(cfgArgs, "--db", *db)
-	}
-	cfg, err := config.Load("import-register", cfgArgs, config.Env)
+	cfg, err := offlineConfig("import-register", *dataDir, *db, false)
 	if err != nil {
 		return err
 	}

@@ -36,3 +36,20 @@ func wireOffline(ctx context.Context, cfg config.Config, stdout, stderr io.Write
 	}
 	return a, st, nil
 }
+
+// offlineConfig loads the configuration of such a command from the
+// environment and its -data-dir and -db flags (demo: the data is demo data,
+// with demo keys).
+func offlineConfig(name, dataDir, db string, demo bool) (config.Config, error) {
+	var args []string
+	if demo {
+		args = append(args, "--demo")
+	}
+	if dataDir != "" {
+		args = append(args, "--data-dir", dataDir)
+	}
+	if db != "" {
+		args = append(args, "--db", db)
+	}
+	return config.Load(name, args, config.Env)
+}
